@@ -1,0 +1,11 @@
+// Builder declarations of every op family, for the list in opset/ops.cc.
+#pragma once
+
+#include "opset/conv/conv.h"
+#include "opset/linalg/linalg.h"
+#include "opset/math/math.h"
+#include "opset/nn/nn.h"
+#include "opset/pool/pool.h"
+#include "opset/reduce/reduce.h"
+#include "opset/resize/resize.h"
+#include "opset/tensor/tensor.h"

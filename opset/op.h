@@ -1,0 +1,90 @@
+// The contract between the runtime and every op: an OpKernel is built once per node from its
+// attributes, infers output types/shapes (symbolic or concrete), and runs on tensors.
+//
+// Shapes are inferred by one function for both uses: at session creation with the declared
+// (possibly symbolic) input shapes, and at plan time with concrete shapes plus the values of
+// small constant-like inputs (Reshape's shape, Resize's scales), so the planner knows every
+// buffer size before a run. run() must be const: one kernel serves concurrent runs.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/ir.h"
+#include "kernels/base/parallel.h"
+
+namespace ortl::opset {
+
+using graph::Dim;
+using graph::Shape;
+using graph::TypeInfo;
+
+class InferContext {
+ public:
+  virtual ~InferContext() = default;
+  virtual int num_inputs() const = 0;
+  virtual int num_outputs() const = 0;
+  // False for an omitted optional input (empty name) or an index past the end.
+  virtual bool has_input(int i) const = 0;
+  virtual const TypeInfo& input_type(int i) const = 0;
+  // The input's value when it is known now (initializer, constant-folded, or at plan time a
+  // small graph input feeding a shape); nullptr otherwise.
+  virtual const Tensor* input_value(int i) const = 0;
+  virtual void set_output(int i, TypeInfo t) = 0;
+  // Ops whose output value follows from shapes alone (Shape, Size) can publish it here.
+  virtual void set_output_value(int i, Tensor v) = 0;
+  // A fresh symbol for a dim nothing names yet ("unk__3").
+  virtual Dim fresh_dim() = 0;
+  // Convenience: input rank or -1, and the input dtype.
+  int input_rank(int i) const { return has_input(i) ? input_type(i).rank() : -1; }
+  DType input_dtype(int i) const { return has_input(i) ? input_type(i).dtype : DType::kUndefined; }
+};
+
+class RunContext {
+ public:
+  virtual ~RunContext() = default;
+  virtual int num_inputs() const = 0;
+  virtual int num_outputs() const = 0;
+  // nullptr for an omitted optional input.
+  virtual const Tensor* input(int i) const = 0;
+  // The output buffer the planner prepared (its shape follows from infer()). Throws when the
+  // planner could not know the shape; use the overload below then.
+  virtual Tensor& output(int i) = 0;
+  // An output whose shape only the kernel knows (NonZero, TopK with runtime k, ...). Returns the
+  // planned buffer when the shape matches it, else a fresh one.
+  virtual Tensor& output(int i, const std::vector<int64_t>& shape) = 0;
+  // Makes output i share src's memory under another shape (Reshape, Squeeze, Identity).
+  virtual void alias_output(int i, const Tensor& src, const std::vector<int64_t>& shape) = 0;
+  virtual bool has_output(int i) const = 0;
+  virtual kernels::Parallel& par() = 0;
+};
+
+// What a builder sees: the node (attributes, domain, opset version) and the graph for context.
+struct BuildContext {
+  const graph::Node& node;
+  const graph::Graph& graph;
+  int opset;  // version of the node's domain imported by the model
+};
+
+class OpKernel {
+ public:
+  virtual ~OpKernel() = default;
+  virtual void infer(InferContext& ctx) const = 0;
+  virtual void run(RunContext& ctx) const = 0;
+  // (output, input) pairs where the output may overwrite the input's buffer when the input dies
+  // at this node and has the same byte size (elementwise ops).
+  virtual std::vector<std::pair<int, int>> inplace() const { return {}; }
+  // Output 0 is a view of input 0 (Reshape-like): the planner allocates nothing for it.
+  virtual bool is_view() const { return false; }
+  // Inputs whose values decide output shapes; the planner folds them or keys plans on them.
+  virtual std::vector<int> shape_inputs() const { return {}; }
+  // False for ops that must not be evaluated at plan time (random generators).
+  virtual bool deterministic() const { return true; }
+  // Name of the compute kernel bound for this node, for --verbose.
+  virtual std::string kernel_name() const { return "ref"; }
+};
+
+using Builder = std::unique_ptr<OpKernel> (*)(const BuildContext& ctx);
+
+}  // namespace ortl::opset

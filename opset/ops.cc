@@ -1,0 +1,21 @@
+// The one declarative list of built-in ops. Each family keeps its lines in opset/<family>/ops.inc
+// and declares its builders in opset/<family>/<family>.h.
+#include "opset/builders.h"
+#include "opset/registry.h"
+
+namespace ortl::opset {
+
+std::vector<OpEntry> builtin_ops() {
+  return {
+#include "opset/conv/ops.inc"
+#include "opset/linalg/ops.inc"
+#include "opset/math/ops.inc"
+#include "opset/nn/ops.inc"
+#include "opset/pool/ops.inc"
+#include "opset/reduce/ops.inc"
+#include "opset/resize/ops.inc"
+#include "opset/tensor/ops.inc"
+  };
+}
+
+}  // namespace ortl::opset

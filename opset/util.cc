@@ -1,0 +1,109 @@
+#include "opset/util.h"
+
+#include <cstring>
+
+namespace ortl::opset {
+
+int64_t normalize_axis(int64_t axis, int64_t rank) {
+  check(axis >= -rank && axis < std::max<int64_t>(rank, 1), ErrorCode::kInvalidArgument, "axis ", axis,
+        " is out of range for rank ", rank);
+  return axis < 0 ? axis + rank : axis;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+  const size_t r = std::max(a.size(), b.size());
+  Shape out(r);
+  for (size_t i = 0; i < r; ++i) {
+    const Dim da = i < r - a.size() ? Dim(1) : a[i - (r - a.size())];
+    const Dim db = i < r - b.size() ? Dim(1) : b[i - (r - b.size())];
+    if (da.known() && db.known()) {
+      check(da.value == db.value || da.value == 1 || db.value == 1, ErrorCode::kInvalidArgument,
+            "shapes ", graph::shape_str(a), " and ", graph::shape_str(b), " cannot broadcast");
+      out[i] = da.value == 1 ? db : da;
+    } else if (da.known() && da.value == 1) {
+      out[i] = db;
+    } else if (db.known() && db.value == 1) {
+      out[i] = da;
+    } else if (da == db || !db.known()) {
+      out[i] = da.known() ? da : (db.known() ? db : da);
+    } else {
+      out[i] = db;  // one known (not 1), other unknown: the known one must win
+    }
+  }
+  return out;
+}
+
+std::vector<int64_t> broadcast_shapes(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  return graph::to_concrete(broadcast_shapes(graph::from_concrete(a), graph::from_concrete(b)));
+}
+
+std::vector<int64_t> read_ints(const Tensor& t) {
+  std::vector<int64_t> v(static_cast<size_t>(t.numel()));
+  switch (t.dtype()) {
+    case DType::kInt64: std::memcpy(v.data(), t.data(), v.size() * 8); break;
+    case DType::kInt32: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int32_t>()[i]; break;
+    case DType::kInt16: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int16_t>()[i]; break;
+    case DType::kInt8: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int8_t>()[i]; break;
+    case DType::kUInt8: case DType::kBool: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint8_t>()[i]; break;
+    case DType::kUInt16: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint16_t>()[i]; break;
+    case DType::kUInt32: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint32_t>()[i]; break;
+    case DType::kUInt64: for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int64_t>(t.data_as<uint64_t>()[i]); break;
+    default: fail(ErrorCode::kInvalidArgument, "expected an integer tensor, got ", dtype_name(t.dtype()));
+  }
+  return v;
+}
+
+namespace {
+float half_to_float(uint16_t h) {
+  const uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  uint32_t bits;
+  if (exp == 0) {
+    if (mant == 0) {
+      bits = sign;
+    } else {  // subnormal: renormalise
+      int e = -1;
+      uint32_t m = mant;
+      do { ++e; m <<= 1; } while ((m & 0x400) == 0);
+      bits = sign | ((127 - 15 - e) << 23) | ((m & 0x3ff) << 13);
+    }
+  } else if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | (mant << 13);
+  } else {
+    bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+}  // namespace
+
+std::vector<float> read_floats(const Tensor& t) {
+  std::vector<float> v(static_cast<size_t>(t.numel()));
+  switch (t.dtype()) {
+    case DType::kFloat: std::memcpy(v.data(), t.data(), v.size() * 4); break;
+    case DType::kDouble: for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(t.data_as<double>()[i]); break;
+    case DType::kFloat16: for (size_t i = 0; i < v.size(); ++i) v[i] = half_to_float(t.data_as<uint16_t>()[i]); break;
+    case DType::kBFloat16:
+      for (size_t i = 0; i < v.size(); ++i) {
+        const uint32_t bits = static_cast<uint32_t>(t.data_as<uint16_t>()[i]) << 16;
+        std::memcpy(&v[i], &bits, 4);
+      }
+      break;
+    default: {
+      const auto ints = read_ints(t);
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(ints[i]);
+    }
+  }
+  return v;
+}
+
+Dim dim_product(const Shape& s, size_t begin, size_t end) {
+  int64_t p = 1;
+  for (size_t i = begin; i < end && i < s.size(); ++i) {
+    if (!s[i].known()) return Dim();
+    p *= s[i].value;
+  }
+  return Dim(p);
+}
+
+}  // namespace ortl::opset

@@ -1,0 +1,260 @@
+// Session creation (kernels, symbolic inference) and the executor. Planning is in planner.cc.
+#include "runtime/session.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <set>
+
+#include "opset/registry.h"
+#include "runtime/contexts.h"
+#include "runtime/planner.h"
+
+namespace ortl::runtime {
+
+void rethrow_with_node(const Error& e, const graph::Graph& g, const graph::Node& n) {
+  const std::string msg = e.what();
+  if (msg.find(n.describe()) != std::string::npos) throw e;
+  throw Error(e.code(), g.source + ": " + n.describe() + ": " + msg);
+}
+
+struct Session::Bound {
+  std::vector<Tensor> inputs;  // per graph input, undefined when not provided
+  std::string key;
+};
+
+Session::Session(std::shared_ptr<graph::Graph> g, Options opts) : graph_(std::move(g)), opts_(opts) {
+  const graph::Graph& gr = *graph_;
+  kernels_.reserve(gr.nodes.size());
+  for (const graph::Node& n : gr.nodes) {
+    for (const auto& [name, a] : n.attrs) {
+      if ((a.type == graph::AttrType::kGraph || a.type == graph::AttrType::kGraphs) &&
+          !opset::Registry::global().find(n.domain, n.op_type, n.opset)) {
+        fail(ErrorCode::kNotImplemented, gr.source, ": ", n.describe(), ": control flow with subgraphs (attribute '",
+             name, "') is not supported yet");
+      }
+    }
+    kernels_.push_back(opset::build_kernel(n, gr));
+  }
+  // Graph inputs that feed an input slot whose value decides shapes (Resize scales, Reshape
+  // shape, ...) are part of the plan key: their values are known at plan time.
+  key_input_.assign(gr.inputs.size(), 0);
+  for (size_t k = 0; k < gr.inputs.size(); ++k) {
+    const graph::Value& v = gr.values[gr.inputs[k]];
+    for (int c : v.consumers) {
+      const graph::Node& n = gr.nodes[c];
+      for (int slot : kernels_[c]->shape_inputs())
+        if (slot < static_cast<int>(n.inputs.size()) && n.inputs[slot] == gr.inputs[k]) key_input_[k] = 1;
+    }
+  }
+  infer_symbolic();
+  pool_ = std::make_unique<ThreadPool>(opts_.threads);
+  if (opts_.verbose) {
+    for (size_t i = 0; i < gr.nodes.size(); ++i)
+      std::cerr << "[ort-lite] " << gr.nodes[i].describe() << " -> " << kernels_[i]->kernel_name() << "\n";
+  }
+}
+
+void Session::infer_symbolic() {
+  const graph::Graph& gr = *graph_;
+  InferState st;
+  st.types.resize(gr.values.size());
+  st.values.resize(gr.values.size());
+  for (size_t v = 0; v < gr.values.size(); ++v) {
+    const graph::Value& val = gr.values[v];
+    st.types[v] = val.type;
+    if (val.initializer && !val.is_input) st.values[v] = *val.initializer;
+  }
+  infer_graph(gr, kernels_, st, /*fold=*/false, kernels::serial());
+  declared_ = std::move(st.types);
+  // Keep declared output types where inference found nothing better.
+  for (int o : gr.outputs)
+    if (declared_[o].dtype == DType::kUndefined) declared_[o] = gr.values[o].type;
+}
+
+std::vector<std::pair<std::string, graph::TypeInfo>> Session::input_info() const {
+  std::vector<std::pair<std::string, graph::TypeInfo>> out;
+  for (int v : graph_->inputs) out.emplace_back(graph_->values[v].name, declared_[v]);
+  return out;
+}
+
+std::vector<std::pair<std::string, graph::TypeInfo>> Session::output_info() const {
+  std::vector<std::pair<std::string, graph::TypeInfo>> out;
+  for (int v : graph_->outputs) out.emplace_back(graph_->values[v].name, declared_[v]);
+  return out;
+}
+
+Session::Bound Session::bind(const std::vector<std::pair<std::string, Tensor>>& inputs) const {
+  const graph::Graph& gr = *graph_;
+  Bound b;
+  b.inputs.resize(gr.inputs.size());
+  auto expected = [&] {
+    std::string s;
+    for (int v : gr.inputs) s += (s.empty() ? "" : ", ") + gr.values[v].name;
+    return s;
+  };
+  for (const auto& [name, t] : inputs) {
+    size_t k = 0;
+    while (k < gr.inputs.size() && gr.values[gr.inputs[k]].name != name) ++k;
+    check(k < gr.inputs.size(), ErrorCode::kInvalidArgument, gr.source, ": unknown input '", name,
+          "'; the model's inputs are: ", expected());
+    check(!b.inputs[k].defined(), ErrorCode::kInvalidArgument, gr.source, ": input '", name, "' is given twice");
+    check(t.defined(), ErrorCode::kInvalidArgument, gr.source, ": input '", name, "' is an empty tensor handle");
+    const graph::TypeInfo& decl = declared_[gr.inputs[k]];
+    check(decl.dtype == DType::kUndefined || decl.dtype == t.dtype(), ErrorCode::kInvalidArgument, gr.source,
+          ": input '", name, "' must be ", dtype_name(decl.dtype), ", got ", dtype_name(t.dtype()));
+    if (decl.has_shape) {
+      check(decl.rank() == t.rank(), ErrorCode::kInvalidArgument, gr.source, ": input '", name, "' must have rank ",
+            decl.rank(), " ", graph::shape_str(decl.shape), ", got shape ", shape_str(t.shape()));
+      for (int d = 0; d < t.rank(); ++d)
+        check(!decl.shape[d].known() || decl.shape[d].value == t.shape()[d], ErrorCode::kInvalidArgument, gr.source,
+              ": input '", name, "' must have shape ", graph::shape_str(decl.shape), ", got ", shape_str(t.shape()));
+    }
+    checked_numel(t.shape());
+    check(t.numel() == 0 || t.data() != nullptr, ErrorCode::kInvalidArgument, gr.source, ": input '", name,
+          "' has no data");
+    b.inputs[k] = t;
+  }
+  for (size_t k = 0; k < gr.inputs.size(); ++k) {
+    const graph::Value& v = gr.values[gr.inputs[k]];
+    check(b.inputs[k].defined() || v.initializer, ErrorCode::kInvalidArgument, gr.source, ": missing input '", v.name,
+          "'; the model's inputs are: ", expected());
+    // Plan key: dtype and shape of each input, plus the bytes of shape-deciding inputs.
+    const Tensor& t = b.inputs[k];
+    if (!t.defined()) {
+      b.key += "D;";
+      continue;
+    }
+    b.key += std::to_string(static_cast<int>(t.dtype())) + shape_str(t.shape());
+    if (key_input_[k] && t.dtype() != DType::kString) b.key.append(static_cast<const char*>(t.data()), t.nbytes());
+    b.key += ';';
+  }
+  return b;
+}
+
+std::shared_ptr<const Plan> Session::get_plan(const Bound& b) const {
+  {
+    std::lock_guard<std::mutex> lock(plan_mu_);
+    auto it = plans_.find(b.key);
+    if (it != plans_.end()) return it->second;
+  }
+  std::shared_ptr<const Plan> p = make_plan(b);  // planned outside the lock; a racing twin is harmless
+  std::lock_guard<std::mutex> lock(plan_mu_);
+  if (plans_.size() >= 64) plans_.erase(plans_.begin());  // bound the cache for shape-churning callers
+  return plans_.emplace(b.key, p).first->second;
+}
+
+std::shared_ptr<Plan> Session::make_plan(const Bound& b) const {
+  const graph::Graph& gr = *graph_;
+  InferState st;
+  st.types.resize(gr.values.size());
+  st.values.resize(gr.values.size());
+  for (size_t v = 0; v < gr.values.size(); ++v) {
+    const graph::Value& val = gr.values[v];
+    if (val.initializer) {
+      st.types[v] = graph::TypeInfo::of(val.initializer->dtype(), graph::from_concrete(val.initializer->shape()));
+      if (!val.is_input) st.values[v] = *val.initializer;
+    } else {
+      st.types[v] = declared_[v];  // outer-scope and unused values
+    }
+  }
+  for (size_t k = 0; k < gr.inputs.size(); ++k) {
+    const int v = gr.inputs[k];
+    const Tensor& t = b.inputs[k].defined() ? b.inputs[k] : *gr.values[v].initializer;
+    st.types[v] = graph::TypeInfo::of(t.dtype(), graph::from_concrete(t.shape()));
+    if (key_input_[k] || !b.inputs[k].defined()) st.values[v] = t;
+  }
+  infer_graph(gr, kernels_, st, /*fold=*/true, *pool_);
+  return plan_memory(gr, kernels_, std::move(st));
+}
+
+PlanStats Session::plan_stats(const std::vector<std::pair<std::string, Tensor>>& inputs) const {
+  auto p = get_plan(bind(inputs));
+  PlanStats s;
+  s.arena_bytes = p->arena_bytes;
+  s.naive_bytes = p->naive_bytes;
+  s.nodes = static_cast<int>(graph_->nodes.size());
+  for (char f : p->folded) s.folded_nodes += f ? 1 : 0;
+  s.inplace = p->inplace_count;
+  s.views = p->view_count;
+  return s;
+}
+
+std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor>>& inputs,
+                                 const std::vector<std::string>& output_names) const {
+  const graph::Graph& gr = *graph_;
+  Bound b = bind(inputs);
+  std::vector<int> outs;
+  if (output_names.empty()) {
+    outs = gr.outputs;
+  } else {
+    for (const std::string& name : output_names) {
+      const int v = gr.find(name);
+      check(v >= 0 && std::find(gr.outputs.begin(), gr.outputs.end(), v) != gr.outputs.end(),
+            ErrorCode::kInvalidArgument, gr.source, ": '", name, "' is not an output of the model");
+      outs.push_back(v);
+    }
+  }
+  std::shared_ptr<const Plan> plan = get_plan(b);
+
+  std::vector<Tensor> vals(gr.values.size());
+  for (size_t v = 0; v < gr.values.size(); ++v) {
+    if (plan->consts[v]) vals[v] = *plan->consts[v];
+    else if (gr.values[v].initializer) vals[v] = *gr.values[v].initializer;
+  }
+  for (size_t k = 0; k < gr.inputs.size(); ++k)
+    if (b.inputs[k].defined()) vals[gr.inputs[k]] = b.inputs[k];
+
+  std::shared_ptr<void> arena;
+  if (plan->arena_bytes > 0) {
+    void* p = std::aligned_alloc(64, plan->arena_bytes);
+    check(p != nullptr, ErrorCode::kOutOfMemory, gr.source, ": cannot allocate the ", plan->arena_bytes, "-byte arena");
+    arena = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+  }
+  for (size_t v = 0; v < gr.values.size(); ++v) {
+    if (plan->offset[v] < 0) continue;
+    const graph::TypeInfo& t = plan->types[v];
+    vals[v] = Tensor::wrap(t.dtype, graph::to_concrete(t.shape), static_cast<char*>(arena.get()) + plan->offset[v], arena);
+  }
+
+  std::vector<char> is_out(gr.values.size(), 0);
+  for (int o : gr.outputs) is_out[o] = 1;
+  for (size_t i = 0; i < gr.nodes.size(); ++i) {
+    if (plan->folded[i]) continue;
+    const graph::Node& n = gr.nodes[i];
+    TableRunContext ctx(n, *kernels_[i], vals, plan->types, *pool_);
+    try {
+      kernels_[i]->run(ctx);
+    } catch (const Error& e) {
+      rethrow_with_node(e, gr, n);
+    } catch (const std::bad_alloc&) {
+      fail(ErrorCode::kOutOfMemory, gr.source, ": ", n.describe(), ": out of memory");
+    } catch (const std::exception& e) {
+      fail(ErrorCode::kRuntime, gr.source, ": ", n.describe(), ": ", e.what());
+    }
+    // Drop tensors nobody reads any more (frees heap buffers of dynamically shaped values).
+    for (int in : n.inputs)
+      if (in >= 0 && plan->last_use[in] == static_cast<int>(i) && !is_out[in] && plan->offset[in] < 0) vals[in] = Tensor();
+  }
+
+  std::vector<Tensor> result;
+  result.reserve(outs.size());
+  for (int o : outs) {
+    const graph::Value& v = gr.values[o];
+    check(vals[o].defined(), ErrorCode::kRuntime, gr.source, ": output '", v.name, "' was not produced");
+    // Never hand out model constants or the caller's input buffers (or views of them) as outputs.
+    bool borrowed = v.producer < 0 || plan->folded[v.producer];
+    for (size_t k = 0; k < gr.inputs.size() && !borrowed; ++k)
+      borrowed = vals[o].data() == vals[gr.inputs[k]].data() && vals[o].nbytes() > 0;
+    if (!borrowed && !vals[o].storage()) borrowed = true;
+    if (!borrowed && vals[o].storage() != arena) {
+      for (const graph::Value& iv : gr.values)
+        if (iv.initializer && iv.initializer->data() == vals[o].data() && vals[o].nbytes() > 0) borrowed = true;
+    }
+    result.push_back(borrowed ? vals[o].clone() : vals[o]);
+  }
+  return result;
+}
+
+}  // namespace ortl::runtime

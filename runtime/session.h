@@ -1,0 +1,84 @@
+// The session: a loaded graph with a kernel per node, a cache of execution plans keyed by the
+// input-shape signature, and the executor that runs a plan on one arena per run.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/ir.h"
+#include "opset/op.h"
+#include "runtime/thread_pool.h"
+
+namespace ortl::runtime {
+
+struct Options {
+  int threads = 0;  // 0: one per core
+  int optimization_level = 1;
+  bool verbose = false;
+};
+
+// Everything decided for one input signature: concrete types, plan-time constants, and where
+// each intermediate lives in the run's arena.
+struct Plan {
+  std::vector<graph::TypeInfo> types;          // per value
+  std::vector<std::optional<Tensor>> consts;   // per value: known before the run starts
+  std::vector<char> folded;                    // per node: evaluated at plan time
+  std::vector<int64_t> offset;                 // per value: arena byte offset, -1 if not in the arena
+  std::vector<int> last_use;                   // per value: index of the last node reading it
+  size_t arena_bytes = 0;                      // planned arena size
+  size_t naive_bytes = 0;                      // sum of all arena-eligible intermediates
+  int inplace_count = 0;
+  int view_count = 0;
+};
+
+struct PlanStats {
+  size_t arena_bytes = 0;
+  size_t naive_bytes = 0;
+  int nodes = 0;
+  int folded_nodes = 0;
+  int inplace = 0;
+  int views = 0;
+};
+
+class Session {
+ public:
+  Session(std::shared_ptr<graph::Graph> g, Options opts);
+
+  const graph::Graph& graph() const { return *graph_; }
+  // Declared/inferred types of the graph inputs and outputs (symbolic dims kept).
+  std::vector<std::pair<std::string, graph::TypeInfo>> input_info() const;
+  std::vector<std::pair<std::string, graph::TypeInfo>> output_info() const;
+  const opset::OpKernel& kernel(int node) const { return *kernels_[node]; }
+
+  // Runs the graph; outputs in the order of `output_names` (all graph outputs when empty).
+  std::vector<Tensor> run(const std::vector<std::pair<std::string, Tensor>>& inputs,
+                          const std::vector<std::string>& output_names) const;
+  // Plans (or fetches the cached plan) for these inputs without running, for reports.
+  PlanStats plan_stats(const std::vector<std::pair<std::string, Tensor>>& inputs) const;
+  kernels::Parallel& pool() const { return *pool_; }
+
+ private:
+  struct Bound;  // inputs matched to graph values
+  Bound bind(const std::vector<std::pair<std::string, Tensor>>& inputs) const;
+  std::shared_ptr<const Plan> get_plan(const Bound& b) const;
+  std::shared_ptr<Plan> make_plan(const Bound& b) const;
+  void infer_symbolic();
+
+  std::shared_ptr<graph::Graph> graph_;
+  Options opts_;
+  std::vector<std::unique_ptr<opset::OpKernel>> kernels_;
+  std::vector<graph::TypeInfo> declared_;  // per value, after symbolic inference
+  std::vector<char> key_input_;            // per graph input: its value is part of the plan key
+  std::unique_ptr<ThreadPool> pool_;
+  mutable std::mutex plan_mu_;
+  mutable std::map<std::string, std::shared_ptr<const Plan>> plans_;
+};
+
+// Re-throws `e` with the graph's file and the node's name and op prefixed (once).
+[[noreturn]] void rethrow_with_node(const Error& e, const graph::Graph& g, const graph::Node& n);
+
+}  // namespace ortl::runtime
