@@ -27,6 +27,9 @@ bool static_type(const graph::TypeInfo& t) {
 
 }  // namespace
 
+void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, InferState& st, bool fold,
+                kernels::Parallel& par, int& symbols);
+
 void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset::OpKernel>>& kernels, InferState& st,
                  bool fold, kernels::Parallel& par) {
   st.folded.assign(g.nodes.size(), 0);
@@ -34,13 +37,21 @@ void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset:
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const graph::Node& n = g.nodes[i];
     const opset::OpKernel& k = *kernels[i];
-    TableInferContext ictx(n, st.types, st.values, symbols);
     try {
-      k.infer(ictx);
+      infer_node(g, i, k, st, fold, par, symbols);
     } catch (const Error& e) {
       rethrow_with_node(e, g, n);
     }
-    if (!fold || !k.deterministic()) continue;
+  }
+}
+
+void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, InferState& st, bool fold,
+                kernels::Parallel& par, int& symbols) {
+  {
+    const graph::Node& n = g.nodes[i];
+    TableInferContext ictx(n, st.types, st.values, symbols);
+    k.infer(ictx);
+    if (!fold || !k.deterministic()) return;
     bool all_known = true, any_output_known = false;
     int64_t in_elems = 0;
     for (int in : n.inputs) {
@@ -56,26 +67,24 @@ void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset:
       if (o < 0) continue;
       any_output_known = any_output_known || st.values[o].has_value();
       const graph::TypeInfo& t = st.types[o];
-      if (t.has_shape && graph::all_known(t.shape)) out_elems += checked_numel(graph::to_concrete(t.shape));
-      else out_elems += in_elems;  // unknown yet: judge by the inputs
+      if (t.has_shape && graph::all_known(t.shape))
+        out_elems += checked_numel(graph::to_concrete(t.shape));
+      else
+        out_elems += in_elems;  // unknown yet: judge by the inputs
     }
     bool all_outputs_known = true;
     for (int o : n.outputs)
       if (o >= 0 && !st.values[o]) all_outputs_known = false;
     if (all_outputs_known && any_output_known) {  // infer() published every value (Shape, Size)
       st.folded[i] = 1;
-      continue;
+      return;
     }
-    if (!all_known || out_elems > kMaxFoldElements || n.outputs.empty()) continue;
+    if (!all_known || out_elems > kMaxFoldElements || n.outputs.empty()) return;
     std::vector<Tensor> vals(g.values.size());
     for (int in : n.inputs)
       if (in >= 0) vals[in] = *st.values[in];
     TableRunContext rctx(n, k, vals, st.types, par);
-    try {
-      k.run(rctx);
-    } catch (const Error& e) {
-      rethrow_with_node(e, g, n);
-    }
+    k.run(rctx);
     for (int o : n.outputs) {
       if (o < 0) continue;
       // Views share the input's memory; constants must own theirs.
@@ -130,37 +139,41 @@ std::shared_ptr<Plan> plan_memory(const graph::Graph& g, const std::vector<std::
     if (plan->folded[i]) continue;
     const graph::Node& n = g.nodes[i];
     const opset::OpKernel& k = *kernels[i];
-    const auto inplace = k.inplace();
-    std::vector<char> taken(n.inputs.size(), 0);
-    for (size_t oi = 0; oi < n.outputs.size(); ++oi) {
-      const int o = n.outputs[oi];
-      if (o < 0 || plan->consts[o] || !static_type(plan->types[o])) continue;
-      const size_t bytes = aligned_bytes(plan->types[o]);
-      plan->naive_bytes += bytes;
-      if (oi == 0 && k.is_view() && !n.inputs.empty() && n.inputs[0] >= 0) {
-        is_view[o] = 1;
-        ++plan->view_count;
-        plan->naive_bytes -= bytes;  // a naive runtime would not copy for a view either
-        if (buf_of[n.inputs[0]] >= 0) join(o, buf_of[n.inputs[0]]);
-        continue;
+    try {
+      const auto inplace = k.inplace();
+      std::vector<char> taken(n.inputs.size(), 0);
+      for (size_t oi = 0; oi < n.outputs.size(); ++oi) {
+        const int o = n.outputs[oi];
+        if (o < 0 || plan->consts[o] || !static_type(plan->types[o])) continue;
+        const size_t bytes = aligned_bytes(plan->types[o]);
+        plan->naive_bytes += bytes;
+        if (oi == 0 && k.is_view() && !n.inputs.empty() && n.inputs[0] >= 0) {
+          is_view[o] = 1;
+          ++plan->view_count;
+          plan->naive_bytes -= bytes;  // a naive runtime would not copy for a view either
+          if (buf_of[n.inputs[0]] >= 0) join(o, buf_of[n.inputs[0]]);
+          continue;
+        }
+        bool placed = false;
+        for (const auto& [po, pi] : inplace) {
+          if (po != static_cast<int>(oi) || pi >= static_cast<int>(n.inputs.size()) || taken[pi]) continue;
+          const int in = n.inputs[pi];
+          if (in < 0 || buf_of[in] < 0) continue;
+          Buffer& b = bufs[buf_of[in]];
+          if (b.last != i || b.is_output || b.bytes != bytes) continue;
+          // The same value read through two slots (x + x) is fine; a different live alias is not.
+          taken[pi] = 1;
+          join(o, buf_of[in]);
+          ++plan->inplace_count;
+          placed = true;
+          break;
+        }
+        if (placed) continue;
+        bufs.push_back(Buffer{bytes, i, i, false});
+        join(o, static_cast<int>(bufs.size()) - 1);
       }
-      bool placed = false;
-      for (const auto& [po, pi] : inplace) {
-        if (po != static_cast<int>(oi) || pi >= static_cast<int>(n.inputs.size()) || taken[pi]) continue;
-        const int in = n.inputs[pi];
-        if (in < 0 || buf_of[in] < 0) continue;
-        Buffer& b = bufs[buf_of[in]];
-        if (b.last != i || b.is_output || b.bytes != bytes) continue;
-        // The same value read through two slots (x + x) is fine; a different live alias is not.
-        taken[pi] = 1;
-        join(o, buf_of[in]);
-        ++plan->inplace_count;
-        placed = true;
-        break;
-      }
-      if (placed) continue;
-      bufs.push_back(Buffer{bytes, i, i, false});
-      join(o, static_cast<int>(bufs.size()) - 1);
+    } catch (const Error& e) {
+      rethrow_with_node(e, g, n);
     }
   }
   // Greedy by size: biggest first, each at the lowest offset free during its whole lifetime.
@@ -173,7 +186,8 @@ std::shared_ptr<Plan> plan_memory(const graph::Graph& g, const std::vector<std::
     std::vector<std::pair<int64_t, int64_t>> busy;
     for (int p : placed) {
       const Buffer& o = bufs[p];
-      if (o.first <= cur.last && cur.first <= o.last) busy.emplace_back(o.offset, o.offset + static_cast<int64_t>(o.bytes));
+      if (o.first <= cur.last && cur.first <= o.last)
+        busy.emplace_back(o.offset, o.offset + static_cast<int64_t>(o.bytes));
     }
     std::sort(busy.begin(), busy.end());
     int64_t off = 0;

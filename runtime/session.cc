@@ -235,7 +235,9 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
     }
     // Drop tensors nobody reads any more (frees heap buffers of dynamically shaped values).
     for (int in : n.inputs)
-      if (in >= 0 && plan->last_use[in] == static_cast<int>(i) && !is_out[in] && plan->offset[in] < 0) vals[in] = Tensor();
+      if (in >= 0 && plan->last_use[in] == static_cast<int>(i) && !is_out[in] && plan->offset[in] < 0 &&
+          gr.values[in].producer >= 0)
+        vals[in] = Tensor();
   }
 
   std::vector<Tensor> result;
@@ -246,7 +248,7 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
     // Never hand out model constants or the caller's input buffers (or views of them) as outputs.
     bool borrowed = v.producer < 0 || plan->folded[v.producer];
     for (size_t k = 0; k < gr.inputs.size() && !borrowed; ++k)
-      borrowed = vals[o].data() == vals[gr.inputs[k]].data() && vals[o].nbytes() > 0;
+      borrowed = b.inputs[k].defined() && vals[o].data() == b.inputs[k].data() && vals[o].nbytes() > 0;
     if (!borrowed && !vals[o].storage()) borrowed = true;
     if (!borrowed && vals[o].storage() != arena) {
       for (const graph::Value& iv : gr.values)

@@ -1,0 +1,125 @@
+// Session: concurrent runs on one session, the thread pool, and custom ops from user code.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <ort_lite/custom_op.hpp>
+#include <ort_lite/ort_lite.hpp>
+#include <thread>
+
+#include "model_builder.h"
+#include "runtime/thread_pool.h"
+
+namespace ortl::test {
+namespace {
+
+using ort_lite::Session;
+
+TEST(ThreadPool, CoversRangeOnceAndPropagatesErrors) {
+  runtime::ThreadPool pool(3);
+  for (int64_t n : {1, 7, 100, 100000}) {
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+    pool.for_range(n, 1000.0, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) hits[i]++;
+    });
+    for (auto& h : hits) ASSERT_EQ(h.load(), 1);
+  }
+  EXPECT_THROW(pool.for_range(1000, 1000.0,
+                              [](int64_t b, int64_t) {
+                                if (b == 0) throw Error(ErrorCode::kRuntime, "boom");
+                              }),
+               Error);
+  int64_t total = 0;
+  pool.for_range(10, 1.0, [&](int64_t b, int64_t e) { total += e - b; });  // small: serial
+  EXPECT_EQ(total, 10);
+}
+
+TEST(Session, ConcurrentRunsMatchSerialRuns) {
+  ModelBuilder b;
+  b.input("x", DType::kFloat, {-1, 64});
+  b.input("w", DType::kFloat, {64, 32});
+  b.node("MatMul", {"x", "w"}, {"m"});
+  b.node("Sigmoid", {"m"}, {"y"});
+  b.output("y", DType::kFloat);
+  const std::string bytes = b.bytes();
+  ort_lite::SessionOptions opts;
+  opts.intra_op_threads = 2;
+  Session s(bytes.data(), bytes.size(), opts);
+  Tensor w(DType::kFloat, {64, 32});
+  for (int i = 0; i < 64 * 32; ++i) w.data_as<float>()[i] = static_cast<float>((i * 7) % 13) / 13.f - 0.5f;
+  std::vector<Tensor> xs, expected;
+  for (int t = 0; t < 8; ++t) {
+    Tensor x(DType::kFloat, {1 + t % 3, 64});
+    for (int64_t i = 0; i < x.numel(); ++i) x.data_as<float>()[i] = static_cast<float>((i + t) % 5) - 2.f;
+    xs.push_back(x);
+    expected.push_back(s.run({{"x", x}, {"w", w}})[0]);
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int iter = 0; iter < 50; ++iter) {
+        const int k = (t + iter) % 8;
+        auto out = s.run({{"x", xs[k]}, {"w", w}})[0];
+        if (values(out) != values(expected[k])) mismatches++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(Session, CustomOpFromUserCode) {
+  ort_lite::CustomOp op;
+  op.domain = "com.example";
+  op.op_type = "ScaleShift";
+  op.infer = [](const std::vector<ort_lite::TensorType>& in, const ort_lite::NodeAttributes&) {
+    return std::vector<ort_lite::TensorType>{in[0]};
+  };
+  op.compute = [](ort_lite::CustomKernelContext& ctx, const ort_lite::NodeAttributes& attrs) {
+    const Tensor& x = *ctx.input(0);
+    Tensor& y = ctx.output(0, x.shape());
+    const float scale = attrs.get_float("scale", 1.f), shift = attrs.get_float("shift", 0.f);
+    for (int64_t i = 0; i < x.numel(); ++i) y.data_as<float>()[i] = x.data_as<float>()[i] * scale + shift;
+  };
+  ort_lite::register_custom_op(op);
+
+  ModelBuilder b;
+  auto* os = b.model().add_opset_import();
+  os->set_domain("com.example");
+  os->set_version(1);
+  b.input("x", DType::kFloat, {-1});
+  auto& n = b.node("ScaleShift", {"x"}, {"t"}, "custom");
+  n.set_domain("com.example");
+  auto* a = n.add_attribute();
+  a->set_name("scale");
+  a->set_type(onnx::AttributeProto::FLOAT);
+  a->set_f(3.f);
+  b.node("Relu", {"t"}, {"y"});
+  b.output("y", DType::kFloat);
+  const std::string bytes = b.bytes();
+  Session s(bytes.data(), bytes.size());
+  EXPECT_EQ(s.outputs()[0].dtype, ort_lite::DataType::kFloat);
+  auto out = s.run({{"x", make_f32({3}, {-1, 0, 2})}});
+  EXPECT_EQ(values(out[0]), (std::vector<float>{0, 0, 6}));
+
+  ort_lite::CustomOp incomplete;
+  incomplete.domain = "com.example";
+  incomplete.op_type = "Broken";
+  EXPECT_THROW(ort_lite::register_custom_op(incomplete), ort_lite::Exception);
+}
+
+TEST(Session, TensorViewsOverUserMemory) {
+  ModelBuilder b;
+  b.input("x", DType::kFloat, {3});
+  b.node("Relu", {"x"}, {"y"});
+  b.output("y", DType::kFloat);
+  const std::string bytes = b.bytes();
+  Session s(bytes.data(), bytes.size());
+  float buf[3] = {-1, 5, -7};
+  auto out = s.run({{"x", Tensor::view(DType::kFloat, {3}, buf)}});
+  EXPECT_EQ(values(out[0]), (std::vector<float>{0, 5, 0}));
+  EXPECT_EQ(buf[0], -1);  // inputs are never written
+}
+
+}  // namespace
+}  // namespace ortl::test
