@@ -20,6 +20,10 @@ size_t aligned_bytes(const graph::TypeInfo& t) {
   return (static_cast<size_t>(n) * dtype_size(t.dtype) + 63) & ~size_t{63};
 }
 
+size_t exact_bytes(const graph::TypeInfo& t) {
+  return static_cast<size_t>(checked_numel(graph::to_concrete(t.shape))) * dtype_size(t.dtype);
+}
+
 bool static_type(const graph::TypeInfo& t) {
   return t.has_shape && graph::all_known(t.shape) && t.dtype != DType::kUndefined && t.dtype != DType::kString &&
          dtype_size(t.dtype) > 0;
@@ -121,7 +125,8 @@ std::shared_ptr<Plan> plan_memory(const graph::Graph& g, const std::vector<std::
   for (int o : g.outputs) plan->last_use[o] = INT_MAX;
 
   struct Buffer {
-    size_t bytes;
+    size_t bytes;        // rounded up to 64
+    size_t exact_bytes;  // in-place needs the same element bytes, not just the same rounding
     int first;
     int last;
     bool is_output;
@@ -160,7 +165,7 @@ std::shared_ptr<Plan> plan_memory(const graph::Graph& g, const std::vector<std::
           const int in = n.inputs[pi];
           if (in < 0 || buf_of[in] < 0) continue;
           Buffer& b = bufs[buf_of[in]];
-          if (b.last != i || b.is_output || b.bytes != bytes) continue;
+          if (b.last != i || b.is_output || b.exact_bytes != exact_bytes(plan->types[o])) continue;
           // The same value read through two slots (x + x) is fine; a different live alias is not.
           taken[pi] = 1;
           join(o, buf_of[in]);
@@ -169,7 +174,7 @@ std::shared_ptr<Plan> plan_memory(const graph::Graph& g, const std::vector<std::
           break;
         }
         if (placed) continue;
-        bufs.push_back(Buffer{bytes, i, i, false});
+        bufs.push_back(Buffer{bytes, exact_bytes(plan->types[o]), i, i, false});
         join(o, static_cast<int>(bufs.size()) - 1);
       }
     } catch (const Error& e) {

@@ -49,6 +49,10 @@ int run_model(const RunArgs& a) {
     }
   }
   std::cout << std::fixed << std::setprecision(3) << "run time: " << ms << " ms\n";
+  const runtime::PlanStats p = s.plan_stats(inputs);
+  std::cout << std::setprecision(2) << "memory plan: arena " << p.arena_bytes / 1048576.0 << " MiB vs "
+            << p.naive_bytes / 1048576.0 << " MiB for one buffer per intermediate (" << p.inplace << " in place, "
+            << p.views << " views, " << p.folded_nodes << " of " << p.nodes << " nodes folded at plan time)\n";
   return 0;
 }
 
