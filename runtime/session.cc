@@ -2,6 +2,7 @@
 #include "runtime/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -182,7 +183,7 @@ PlanStats Session::plan_stats(const std::vector<std::pair<std::string, Tensor>>&
 }
 
 std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor>>& inputs,
-                                 const std::vector<std::string>& output_names) const {
+                                 const std::vector<std::string>& output_names, std::vector<NodeEvent>* events) const {
   const graph::Graph& gr = *graph_;
   Bound b = bind(inputs);
   std::vector<int> outs;
@@ -200,8 +201,10 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
 
   std::vector<Tensor> vals(gr.values.size());
   for (size_t v = 0; v < gr.values.size(); ++v) {
-    if (plan->consts[v]) vals[v] = *plan->consts[v];
-    else if (gr.values[v].initializer) vals[v] = *gr.values[v].initializer;
+    if (plan->consts[v])
+      vals[v] = *plan->consts[v];
+    else if (gr.values[v].initializer)
+      vals[v] = *gr.values[v].initializer;
   }
   for (size_t k = 0; k < gr.inputs.size(); ++k)
     if (b.inputs[k].defined()) vals[gr.inputs[k]] = b.inputs[k];
@@ -215,15 +218,19 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
   for (size_t v = 0; v < gr.values.size(); ++v) {
     if (plan->offset[v] < 0) continue;
     const graph::TypeInfo& t = plan->types[v];
-    vals[v] = Tensor::wrap(t.dtype, graph::to_concrete(t.shape), static_cast<char*>(arena.get()) + plan->offset[v], arena);
+    vals[v] =
+        Tensor::wrap(t.dtype, graph::to_concrete(t.shape), static_cast<char*>(arena.get()) + plan->offset[v], arena);
   }
 
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point run_start = Clock::now();
   std::vector<char> is_out(gr.values.size(), 0);
   for (int o : gr.outputs) is_out[o] = 1;
   for (size_t i = 0; i < gr.nodes.size(); ++i) {
     if (plan->folded[i]) continue;
     const graph::Node& n = gr.nodes[i];
     TableRunContext ctx(n, *kernels_[i], vals, plan->types, *pool_);
+    const Clock::time_point node_start = events ? Clock::now() : run_start;
     try {
       kernels_[i]->run(ctx);
     } catch (const Error& e) {
@@ -232,6 +239,12 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
       fail(ErrorCode::kOutOfMemory, gr.source, ": ", n.describe(), ": out of memory");
     } catch (const std::exception& e) {
       fail(ErrorCode::kRuntime, gr.source, ": ", n.describe(), ": ", e.what());
+    }
+    if (events) {
+      const auto us = [&](Clock::time_point t) {
+        return std::chrono::duration<double, std::micro>(t - run_start).count();
+      };
+      events->push_back({static_cast<int>(i), us(node_start), us(Clock::now()) - us(node_start)});
     }
     // Drop tensors nobody reads any more (frees heap buffers of dynamically shaped values).
     for (int in : n.inputs)

@@ -24,13 +24,13 @@ struct Options {
 // Everything decided for one input signature: concrete types, plan-time constants, and where
 // each intermediate lives in the run's arena.
 struct Plan {
-  std::vector<graph::TypeInfo> types;          // per value
-  std::vector<std::optional<Tensor>> consts;   // per value: known before the run starts
-  std::vector<char> folded;                    // per node: evaluated at plan time
-  std::vector<int64_t> offset;                 // per value: arena byte offset, -1 if not in the arena
-  std::vector<int> last_use;                   // per value: index of the last node reading it
-  size_t arena_bytes = 0;                      // planned arena size
-  size_t naive_bytes = 0;                      // sum of all arena-eligible intermediates
+  std::vector<graph::TypeInfo> types;         // per value
+  std::vector<std::optional<Tensor>> consts;  // per value: known before the run starts
+  std::vector<char> folded;                   // per node: evaluated at plan time
+  std::vector<int64_t> offset;                // per value: arena byte offset, -1 if not in the arena
+  std::vector<int> last_use;                  // per value: index of the last node reading it
+  size_t arena_bytes = 0;                     // planned arena size
+  size_t naive_bytes = 0;                     // sum of all arena-eligible intermediates
   int inplace_count = 0;
   int view_count = 0;
 };
@@ -54,9 +54,16 @@ class Session {
   std::vector<std::pair<std::string, graph::TypeInfo>> output_info() const;
   const opset::OpKernel& kernel(int node) const { return *kernels_[node]; }
 
+  // One node execution, for profiles (microseconds from the start of the run).
+  struct NodeEvent {
+    int node;
+    double start_us;
+    double dur_us;
+  };
   // Runs the graph; outputs in the order of `output_names` (all graph outputs when empty).
+  // With `events`, appends one NodeEvent per executed node.
   std::vector<Tensor> run(const std::vector<std::pair<std::string, Tensor>>& inputs,
-                          const std::vector<std::string>& output_names) const;
+                          const std::vector<std::string>& output_names, std::vector<NodeEvent>* events = nullptr) const;
   // Plans (or fetches the cached plan) for these inputs without running, for reports.
   PlanStats plan_stats(const std::vector<std::pair<std::string, Tensor>>& inputs) const;
   kernels::Parallel& pool() const { return *pool_; }

@@ -34,9 +34,15 @@ Tensor random_tensor(DType dt, const std::vector<int64_t>& shape, std::mt19937& 
   std::uniform_real_distribution<float> uf(-1.f, 1.f);
   std::uniform_int_distribution<int> ui(0, 7);
   switch (dt) {
-    case DType::kFloat: for (int64_t i = 0; i < n; ++i) t.data_as<float>()[i] = uf(rng); break;
-    case DType::kDouble: for (int64_t i = 0; i < n; ++i) t.data_as<double>()[i] = uf(rng); break;
-    case DType::kBool: for (int64_t i = 0; i < n; ++i) t.data_as<uint8_t>()[i] = ui(rng) & 1; break;
+    case DType::kFloat:
+      for (int64_t i = 0; i < n; ++i) t.data_as<float>()[i] = uf(rng);
+      break;
+    case DType::kDouble:
+      for (int64_t i = 0; i < n; ++i) t.data_as<double>()[i] = uf(rng);
+      break;
+    case DType::kBool:
+      for (int64_t i = 0; i < n; ++i) t.data_as<uint8_t>()[i] = ui(rng) & 1;
+      break;
     case DType::kString: break;
     default:  // integers: small non-negative values, valid as indices into most tables
       opset::dispatch_numeric(dt, "random input", [&](auto z) {

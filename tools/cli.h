@@ -40,5 +40,6 @@ struct Subcommand {
 Subcommand add_run(CLI::App& app);
 Subcommand add_test(CLI::App& app);
 Subcommand add_inspect(CLI::App& app);
+Subcommand add_bench(CLI::App& app);
 
 }  // namespace ortl::tools

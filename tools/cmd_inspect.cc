@@ -52,14 +52,16 @@ int inspect(const InspectArgs& a) {
   if (a.list_ops) return list_ops();
   check(!a.model.empty(), ErrorCode::kInvalidArgument, "inspect needs a MODEL (or --ops)");
   auto g = graph::load_model_file(a.model);
-  std::cout << "model: " << a.model << "\nir_version: " << g->ir_version << "\nproducer: " << g->producer << "\nopsets:";
+  std::cout << "model: " << a.model << "\nir_version: " << g->ir_version << "\nproducer: " << g->producer
+            << "\nopsets:";
   for (const auto& [d, v] : g->opsets) std::cout << " " << (d.empty() ? "ai.onnx" : d) << "=" << v;
   std::cout << "\ninputs:\n";
   for (int v : g->inputs) {
     const auto& val = g->values[v];
-    std::cout << "  " << val.name << ": " << type_str(val.initializer ? graph::TypeInfo::of(val.initializer->dtype(),
-                                                                           graph::from_concrete(val.initializer->shape()))
-                                                                     : val.type)
+    std::cout << "  " << val.name << ": "
+              << type_str(val.initializer ? graph::TypeInfo::of(val.initializer->dtype(),
+                                                                graph::from_concrete(val.initializer->shape()))
+                                          : val.type)
               << (val.initializer ? " (has a default initializer)" : "") << "\n";
   }
   std::cout << "outputs:\n";
@@ -71,7 +73,8 @@ int inspect(const InspectArgs& a) {
     params += v.initializer->numel();
     bytes += static_cast<int64_t>(v.initializer->nbytes());
   }
-  std::cout << "parameters: " << params << " in " << inits << " initializers (" << bytes / (1024.0 * 1024.0) << " MiB)\n";
+  std::cout << "parameters: " << params << " in " << inits << " initializers (" << bytes / (1024.0 * 1024.0)
+            << " MiB)\n";
   std::map<std::string, int> hist, unsupported;
   count_ops(*g, hist, unsupported);
   std::cout << "nodes: " << g->nodes.size() << "\nops:\n";

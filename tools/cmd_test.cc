@@ -49,7 +49,8 @@ std::string compare(const Tensor& got, const Tensor& want, double rtol, double a
   const int64_t n = want.numel();
   if (want.dtype() == DType::kString) {
     for (int64_t i = 0; i < n; ++i)
-      if (got.data_as<std::string>()[i] != want.data_as<std::string>()[i]) return "string mismatch at " + std::to_string(i);
+      if (got.data_as<std::string>()[i] != want.data_as<std::string>()[i])
+        return "string mismatch at " + std::to_string(i);
     return "";
   }
   if (is_float(want.dtype())) {
@@ -113,8 +114,7 @@ std::string run_case(const fs::path& dir, const TestArgs& a) {
         const fs::path f = ds / ("output_" + std::to_string(j) + ".pb");
         if (!fs::exists(f)) continue;
         const std::string diff = compare(outs[j], graph::load_tensor_pb(f.string()), a.rtol, a.atol);
-        if (!diff.empty())
-          return ds.filename().string() + " output '" + g->values[g->outputs[j]].name + "': " + diff;
+        if (!diff.empty()) return ds.filename().string() + " output '" + g->values[g->outputs[j]].name + "': " + diff;
       }
     } catch (const Error& e) {
       return (e.code() == ErrorCode::kNotImplemented ? "SKIP:" : "") + ds.filename().string() + ": " + e.what();

@@ -8,7 +8,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("ort-lite ") + ORTL_VERSION);
   app.require_subcommand(1);
   const std::vector<ortl::tools::Subcommand> cmds = {ortl::tools::add_run(app), ortl::tools::add_test(app),
-                                                     ortl::tools::add_inspect(app)};
+                                                     ortl::tools::add_inspect(app), ortl::tools::add_bench(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& c : cmds)
