@@ -1,0 +1,177 @@
+// Fast f32 Conv. Three paths, picked per shape (conv_f32_path):
+//  - 1x1: kernel 1, stride 1, no padding: Y_g = W_g [C_out/g x C_in/g] * X_g [C_in/g x HW], one
+//    GEMM straight on the input.
+//  - depthwise: group == C_in (C_out any multiple of it), 1-D or 2-D: a direct kernel per output
+//    plane; as a GEMM it would have M = C_out / C_in and K = kernel size, all packing overhead.
+//  - im2col: the columns of a chunk of output positions ([C_in/g * prod(kernel)] x T, T chosen so
+//    the chunk stays around 1 MiB) are gathered into per-thread scratch and multiplied by W_g.
+//    Chunking bounds the scratch for big images and gives the pool independent tasks.
+// Work is split across threads over (image, group, chunk) tasks when there are enough of them,
+// otherwise the GEMM itself runs in parallel.
+#include "kernels/conv/conv.h"
+
+#include <cstring>
+
+#include "kernels/conv/conv_common.h"
+
+namespace ortl::kernels {
+namespace {
+
+using namespace conv_detail;
+
+constexpr int64_t kColFloats = 256 * 1024;
+
+bool is_pointwise(const ConvParams& p) {
+  for (size_t d = 0; d < p.in.size(); ++d) {
+    if (p.kernel[d] != 1 || p.strides[d] != 1 || p.pads_begin[d] != 0 || p.out[d] != p.in[d]) return false;
+  }
+  return true;
+}
+
+// One input channel per group (C_out a multiple of C_in: the channel multiplier).
+bool is_depthwise(const ConvParams& p) {
+  return p.group == p.c_in && p.group > 1 && p.c_out % p.c_in == 0 && (p.in.size() == 1 || p.in.size() == 2);
+}
+
+// col[(c * k_size + kp) * cols + j] = X[c, tap of output position p0 + j for kernel offset kp],
+// zero where the tap falls in the padding.
+void im2col(const ConvParams& p, const float* x, int64_t channels, int64_t p0, int64_t cols, float* col) {
+  const size_t last = p.in.size() - 1;
+  const int64_t in_size = product(p.in), k_size = product(p.kernel);
+  const int64_t il = p.in[last], sl = p.strides[last];
+  std::vector<int64_t> k(p.in.size()), o(p.in.size());
+  for (int64_t kp = 0; kp < k_size; ++kp) {
+    unravel(kp, p.kernel, k);
+    const int64_t base = k[last] * p.dilations[last] - p.pads_begin[last];
+    const Range ok = valid_range(base, sl, il, p.out[last]);
+    for_each_row_segment(
+        p.out, p0, cols, o, [&](const std::vector<int64_t>& pos, int64_t first, int64_t len, int64_t j) {
+          const int64_t outer = outer_offset(p, pos, k, p.in);
+          const int64_t lo = std::clamp(ok.lo - first, int64_t{0}, len), hi = std::clamp(ok.hi - first, lo, len);
+          for (int64_t c = 0; c < channels; ++c) {
+            float* dst = col + (c * k_size + kp) * cols + j;
+            if (outer < 0) {
+              std::memset(dst, 0, static_cast<size_t>(len) * sizeof(float));
+              continue;
+            }
+            // Input column of dst[q] is (first + q) * sl + base, inside the row for q in [lo, hi).
+            const float* row = x + c * in_size + outer * il;
+            for (int64_t q = 0; q < lo; ++q) dst[q] = 0.f;
+            if (sl == 1) {
+              std::memcpy(dst + lo, row + first + lo + base, static_cast<size_t>(hi - lo) * sizeof(float));
+            } else {
+              const float* src = row + (first + lo) * sl + base;
+              for (int64_t q = 0; q < hi - lo; ++q) dst[lo + q] = src[q * sl];
+            }
+            for (int64_t q = hi; q < len; ++q) dst[q] = 0.f;
+          }
+        });
+  }
+}
+
+// One channel plane, 2-D (1-D as height 1): for each output row and kernel tap, the run of
+// output columns whose input column is inside the image, as one strided multiply-add.
+void depthwise_plane(const ConvParams& p, const float* x, const float* w, float bias, float* y) {
+  const bool two_d = p.in.size() == 2;
+  const int64_t ih = two_d ? p.in[0] : 1, iw = p.in.back(), oh = two_d ? p.out[0] : 1, ow = p.out.back();
+  const int64_t kh = two_d ? p.kernel[0] : 1, kw = p.kernel.back();
+  const int64_t sh = two_d ? p.strides[0] : 1, sw = p.strides.back();
+  const int64_t dh = two_d ? p.dilations[0] : 1, dw = p.dilations.back();
+  const int64_t ph = two_d ? p.pads_begin[0] : 0, pw = p.pads_begin.back();
+  for (int64_t r = 0; r < oh; ++r) {
+    float* yr = y + r * ow;
+    for (int64_t c = 0; c < ow; ++c) yr[c] = bias;
+    for (int64_t a = 0; a < kh; ++a) {
+      const int64_t row = r * sh + a * dh - ph;
+      if (row < 0 || row >= ih) continue;
+      const float* xr = x + row * iw;
+      for (int64_t b = 0; b < kw; ++b) {
+        const float wv = w[a * kw + b];
+        const int64_t base = b * dw - pw;
+        const Range ok = valid_range(base, sw, iw, ow);
+        if (ok.lo >= ok.hi) continue;
+        const float* xs = xr + ok.lo * sw + base;  // input column of output column ok.lo
+        float* ys = yr + ok.lo;
+        const int64_t len = ok.hi - ok.lo;
+        if (sw == 1) {
+          for (int64_t c = 0; c < len; ++c) ys[c] += wv * xs[c];
+        } else {
+          for (int64_t c = 0; c < len; ++c) ys[c] += wv * xs[c * sw];
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const char* conv_f32_path(const ConvParams& p) {
+  if (is_depthwise(p)) return "depthwise";
+  if (is_pointwise(p)) return "1x1";
+  return "im2col";
+}
+
+void conv_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y, const GemmF32Impl& gemm,
+              Parallel& par) {
+  const int64_t in_size = product(p.in), out_size = product(p.out), k_size = product(p.kernel);
+  const int64_t cin_g = p.c_in / p.group, cout_g = p.c_out / p.group, kdim = cin_g * k_size;
+  if (p.batch == 0 || p.c_out == 0 || out_size == 0) return;
+  const int nt = std::max(1, par.num_threads());
+
+  if (is_depthwise(p)) {
+    const int64_t mult = p.c_out / p.c_in;
+    par.for_range(p.batch * p.c_out, static_cast<double>(out_size * k_size), [&](int64_t b, int64_t e) {
+      for (int64_t plane = b; plane < e; ++plane) {  // plane = n * C_out + co, input channel co / mult
+        const int64_t co = plane % p.c_out, xi = plane / p.c_out * p.c_in + co / mult;
+        depthwise_plane(p, x + xi * in_size, w + co * k_size, bias ? bias[co] : 0.f, y + plane * out_size);
+      }
+    });
+    return;
+  }
+
+  const bool pointwise = is_pointwise(p);
+  int64_t chunk = out_size;
+  if (!pointwise) {
+    chunk = std::clamp<int64_t>(kColFloats / std::max<int64_t>(kdim, 1), 128, out_size);
+    if (p.batch * p.group * cdiv(out_size, chunk) < 2 * nt) {
+      chunk = std::min(chunk, std::max<int64_t>(cdiv(cdiv(out_size, 2 * nt), 16) * 16, 64));
+    }
+  }
+  const int64_t chunks = cdiv(out_size, chunk);
+  auto task = [&](int64_t t, Parallel& inner) {
+    const int64_t ch = t % chunks, g = (t / chunks) % p.group, n = t / chunks / p.group;
+    const int64_t p0 = ch * chunk, cols = std::min(chunk, out_size - p0);
+    const float* xg = x + (n * p.c_in + g * cin_g) * in_size;
+    float* yg = y + (n * p.c_out + g * cout_g) * out_size + p0;
+    GemmF32Args args;
+    args.m = cout_g, args.n = cols, args.k = kdim;
+    args.a = w + g * cout_g * kdim, args.lda = kdim;
+    args.c = yg, args.ldc = out_size;
+    if (pointwise) {
+      args.b = xg + p0, args.ldb = in_size;
+    } else {
+      float* col = thread_scratch_f32(1, kdim * cols);
+      im2col(p, xg, cin_g, p0, cols, col);
+      args.b = col, args.ldb = cols;
+    }
+    gemm.run(args, inner);
+    if (bias) {
+      for (int64_t co = 0; co < cout_g; ++co) {
+        const float b = bias[g * cout_g + co];
+        float* row = yg + co * out_size;
+        for (int64_t j = 0; j < cols; ++j) row[j] += b;
+      }
+    }
+  };
+  const int64_t tasks = p.batch * p.group * chunks;
+  if (tasks >= 2 * nt || nt == 1) {
+    const double cost = static_cast<double>(cout_g * kdim * chunk) / 16.0;
+    par.for_range(tasks, cost, [&](int64_t b, int64_t e) {
+      for (int64_t t = b; t < e; ++t) task(t, serial());
+    });
+  } else {
+    for (int64_t t = 0; t < tasks; ++t) task(t, par);
+  }
+}
+
+}  // namespace ortl::kernels

@@ -1,0 +1,47 @@
+// Convolution kernels (NCHW, any number of spatial dims including 0): Conv and ConvTranspose.
+//
+// Conv: X [N, C_in, in...], W [C_out, C_in / group, kernel...], B [C_out] (optional)
+//   -> Y [N, C_out, out...],
+//   Y[n, co, o] = B[co] + sum_{ci, k} W[co, ci, k] * X[n, g * C_in/group + ci, o * s + k * d - pad_begin]
+//   with g = co / (C_out / group) and taps outside the input reading 0.
+// ConvTranspose: X [N, C_in, in...], W [C_in, C_out / group, kernel...], B [C_out]
+//   -> Y [N, C_out, out...], the adjoint scatter: each X[n, ci, i] * W[ci, co, k] adds to
+//   Y[n, g * C_out/group + co, i * s + k * d - pad_begin] when that lands inside Y.
+//
+// The op layer resolves auto_pad / output_shape into pads_begin and the output extents; kernels
+// take them as given. The *_ref functions are spec-literal loops (the test oracle); conv_f32 and
+// conv_transpose_f32 pick among 1x1-as-GEMM, direct depthwise and im2col/col2im + GEMM.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/base/parallel.h"
+#include "kernels/gemm/gemm.h"
+
+namespace ortl::kernels {
+
+struct ConvParams {
+  int64_t batch = 1;
+  int64_t c_in = 0, c_out = 0, group = 1;
+  // One entry per spatial dim.
+  std::vector<int64_t> in, out, kernel, strides, dilations, pads_begin;
+
+  int64_t spatial_rank() const { return static_cast<int64_t>(in.size()); }
+};
+
+// Which fast path conv_f32 takes for these params ("1x1", "depthwise", "im2col").
+const char* conv_f32_path(const ConvParams& p);
+
+template <class T>
+void conv_ref(const ConvParams& p, const T* x, const T* w, const T* bias, T* y);
+template <class T>
+void conv_transpose_ref(const ConvParams& p, const T* x, const T* w, const T* bias, T* y);
+
+// bias may be null. `gemm` is the GEMM implementation the caller bound at plan time.
+void conv_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y, const GemmF32Impl& gemm,
+              Parallel& par);
+void conv_transpose_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y,
+                        const GemmF32Impl& gemm, Parallel& par);
+
+}  // namespace ortl::kernels

@@ -1,0 +1,11 @@
+// Builders of the conv op family (listed in opset/conv/ops.inc).
+#pragma once
+
+#include "opset/op.h"
+
+namespace ortl::opset {
+
+std::unique_ptr<OpKernel> build_conv(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_conv_transpose(const BuildContext& ctx);
+
+}  // namespace ortl::opset

@@ -1,0 +1,177 @@
+// GEMM kernels against gemm_ref: every implementation in kernels.inc the host can run, over
+// dims around the register tiles and the K slice, all transpose combinations, alpha/beta,
+// padded leading dimensions (with sentinels that must survive) and threaded splits.
+// Inputs are small integers, so every partial sum is exact and results compare with ==.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/gemm/gemm.h"
+#include "tests/linalg/test_parallel.h"
+
+namespace ortl::kernels {
+namespace {
+
+constexpr float kSentinel = -12345.f;
+
+struct Problem {
+  int64_t m, n, k;
+  bool ta, tb;
+  float alpha, beta;
+  int64_t pad = 0;  // extra elements per row of A, B and C
+};
+
+std::string describe(const Problem& p, uint32_t seed) {
+  return "m=" + std::to_string(p.m) + " n=" + std::to_string(p.n) + " k=" + std::to_string(p.k) +
+         " ta=" + std::to_string(p.ta) + " tb=" + std::to_string(p.tb) + " alpha=" + std::to_string(p.alpha) +
+         " beta=" + std::to_string(p.beta) + " pad=" + std::to_string(p.pad) + " seed=" + std::to_string(seed);
+}
+
+// Runs impl and the reference on the same problem; returns an empty string when they agree.
+std::string check(const GemmF32Impl& impl, const Problem& p, uint32_t seed, Parallel& par, bool exact = true) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> small(-3, 3);
+  std::uniform_real_distribution<float> real(-1.f, 1.f);
+  auto value = [&] { return exact ? static_cast<float>(small(rng)) : real(rng); };
+  const int64_t a_rows = p.ta ? p.k : p.m, a_cols = p.ta ? p.m : p.k;
+  const int64_t b_rows = p.tb ? p.n : p.k, b_cols = p.tb ? p.k : p.n;
+  const int64_t lda = a_cols + p.pad, ldb = b_cols + p.pad, ldc = p.n + p.pad;
+  std::vector<float> a(a_rows * lda + 1), b(b_rows * ldb + 1), c(p.m * ldc + 1, kSentinel);
+  for (auto& x : a) x = value();
+  for (auto& x : b) x = value();
+  for (int64_t i = 0; i < p.m; ++i) {
+    for (int64_t j = 0; j < p.n; ++j) {
+      // beta == 0 must not read C: NaN there must not leak into the result.
+      c[i * ldc + j] = p.beta == 0.f ? std::numeric_limits<float>::quiet_NaN() : value();
+    }
+  }
+  std::vector<float> want = c;
+  GemmF32Args args;
+  args.m = p.m, args.n = p.n, args.k = p.k, args.trans_a = p.ta, args.trans_b = p.tb;
+  args.alpha = p.alpha, args.beta = p.beta;
+  args.a = a.data(), args.lda = lda, args.b = b.data(), args.ldb = ldb;
+  args.c = want.data(), args.ldc = ldc;
+  gemm_ref(args);
+  args.c = c.data();
+  impl.run(args, par);
+  for (size_t idx = 0; idx < c.size(); ++idx) {
+    const int64_t i = ldc ? static_cast<int64_t>(idx) / ldc : 0, j = ldc ? static_cast<int64_t>(idx) % ldc : 0;
+    const bool inside = i < p.m && j < p.n;
+    const float got = c[idx], ref = want[idx];
+    const float tol = exact || !inside ? 0.f : 1e-5f * static_cast<float>(p.k + 1) * (1.f + std::fabs(ref));
+    if (!(std::fabs(got - ref) <= tol)) {
+      return describe(p, seed) + ": C[" + std::to_string(i) + "," + std::to_string(j) + "] = " + std::to_string(got) +
+             ", want " + std::to_string(ref) + (inside ? "" : " (outside C: sentinel)");
+    }
+  }
+  return "";
+}
+
+class GemmF32Test : public ::testing::TestWithParam<int> {
+ protected:
+  const GemmF32Impl& impl() const { return gemm_f32_impls()[GetParam()]; }
+  void SetUp() override {
+    if ((impl().isa & host_isa()) != impl().isa) GTEST_SKIP() << impl().name << ": host lacks the ISA";
+  }
+};
+
+TEST_P(GemmF32Test, EdgeDimsAllTransposes) {
+  const int64_t dims[] = {0, 1, 5, 15, 16, 17, 33, 64, 100};
+  const std::pair<float, float> ab[] = {{1.f, 0.f}, {0.5f, -1.5f}};
+  uint32_t seed = 1;
+  int failures = 0;
+  for (int64_t m : dims) {
+    for (int64_t n : dims) {
+      for (int64_t k : dims) {
+        for (int t = 0; t < 4; ++t) {
+          for (auto [alpha, beta] : ab) {
+            const Problem p{m, n, k, (t & 1) != 0, (t & 2) != 0, alpha, beta, (m + n + k) % 3};
+            const std::string err = check(impl(), p, ++seed, serial());
+            if (!err.empty() && ++failures <= 5) ADD_FAILURE() << impl().name << " " << err;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(failures, 0);
+}
+
+TEST_P(GemmF32Test, AlphaBetaVariants) {
+  const std::pair<float, float> ab[] = {{1.f, 1.f}, {2.f, 0.f}, {-1.f, 2.f}, {0.f, 0.5f}, {0.25f, 0.f}};
+  uint32_t seed = 1000;
+  for (auto [alpha, beta] : ab) {
+    for (int64_t k : {0, 3, 40}) {
+      for (const auto& mn : {std::pair<int64_t, int64_t>{1, 37}, {29, 1}, {13, 50}, {1, 1}}) {
+        const Problem p{mn.first, mn.second, k, false, true, alpha, beta, 2};
+        EXPECT_EQ(check(impl(), p, ++seed, serial()), "") << impl().name;
+      }
+    }
+  }
+}
+
+// Dims past the M/N blocks and K slices (MC 144, NC 512, KC 256), single and multi-threaded.
+TEST_P(GemmF32Test, LargeBlocked) {
+  testing::ThreadedParallel par3(3);
+  const Problem problems[] = {
+      {300, 600, 300, false, false, 1.f, 0.f, 0}, {161, 531, 517, true, true, 1.f, 1.f, 5},
+      {145, 70, 257, false, true, 0.5f, 0.f, 1},  {7, 1030, 33, true, false, 1.f, -1.f, 0},
+      {1, 700, 600, false, true, 1.f, 0.f, 3},    {700, 1, 600, true, false, 2.f, 1.f, 3},
+  };
+  uint32_t seed = 5000;
+  for (const Problem& p : problems) {
+    EXPECT_EQ(check(impl(), p, ++seed, serial()), "") << impl().name << " serial";
+    EXPECT_EQ(check(impl(), p, ++seed, par3), "") << impl().name << " 3 threads";
+  }
+}
+
+// Real-valued inputs: rounding differs from the double-accumulating reference within a bound.
+TEST_P(GemmF32Test, RandomReal) {
+  testing::ThreadedParallel par2(2);
+  std::mt19937 rng(77);
+  std::uniform_int_distribution<int64_t> dim(1, 130);
+  for (int it = 0; it < 40; ++it) {
+    const uint32_t seed = 9000 + it;
+    const Problem p{dim(rng), dim(rng), dim(rng), (it & 1) != 0, (it & 2) != 0, 0.7f, (it & 4) ? 0.3f : 0.f, it % 4};
+    EXPECT_EQ(check(impl(), p, seed, it % 2 ? par2 : serial(), /*exact=*/false), "") << impl().name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(All, GemmF32Test, ::testing::Range(0, static_cast<int>(gemm_f32_impls().size())),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(gemm_f32_impls()[info.param].name);
+                         });
+
+TEST(GemmSelect, HonoursIsaMask) {
+  EXPECT_STREQ(select_gemm_f32(0).name, "gemm_f32_6x8_generic");
+  EXPECT_EQ(select_gemm_f32(kIsaAvx2).isa & ~kIsaAvx2, 0u);
+  EXPECT_STREQ(select_gemm_f32(kIsaAvx2 | kIsaAvx512).name, "gemm_f32_12x32_avx512");
+}
+
+TEST(GemmRef, IntegerAndDouble) {
+  // [2x3] x [3x2] with transposed B, beta accumulates.
+  const int64_t a[] = {1, 2, 3, 4, 5, 6}, b[] = {1, 0, -1, 2, 1, 0};
+  int64_t c[] = {1, 1, 1, 1};
+  GemmArgs<int64_t> g;
+  g.m = 2, g.n = 2, g.k = 3, g.trans_b = true, g.alpha = 2, g.beta = 1;
+  g.a = a, g.lda = 3, g.b = b, g.ldb = 3, g.c = c, g.ldc = 2;
+  gemm_ref(g);
+  // row0: [1,2,3].[1,0,-1] = -2, [1,2,3].[2,1,0] = 4; row1: [4,5,6].. = -2, 13
+  EXPECT_EQ(c[0], 2 * -2 + 1);
+  EXPECT_EQ(c[1], 2 * 4 + 1);
+  EXPECT_EQ(c[2], 2 * -2 + 1);
+  EXPECT_EQ(c[3], 2 * 13 + 1);
+  const double ad[] = {0.5, 0.25}, bd[] = {2.0, 4.0};
+  double cd = 0;
+  GemmArgs<double> h;
+  h.m = 1, h.n = 1, h.k = 2, h.a = ad, h.lda = 2, h.b = bd, h.ldb = 1, h.c = &cd, h.ldc = 1;
+  gemm_ref(h);
+  EXPECT_DOUBLE_EQ(cd, 2.0);
+}
+
+}  // namespace
+}  // namespace ortl::kernels
