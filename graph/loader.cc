@@ -102,6 +102,11 @@ Tensor tensor_from_proto(const onnx::TensorProto& tp, const std::string& base_di
   check(dtype_size(dt) != 0, ErrorCode::kNotImplemented, context, ": unsupported tensor data type ", tp.data_type());
   std::vector<int64_t> shape(tp.dims().begin(), tp.dims().end());
   for (int64_t d : shape) check(d >= 0, ErrorCode::kInvalidModel, context, ": negative dimension in ", shape_str(shape));
+  try {
+    checked_numel(shape);
+  } catch (const Error& e) {
+    fail(e.code(), context, ": ", e.what());
+  }
   if (tp.data_location() == onnx::TensorProto::EXTERNAL) return external_tensor(tp, dt, shape, base_dir, context);
 
   Tensor t(dt, shape);
