@@ -39,6 +39,7 @@ std::vector<int64_t> broadcast_shapes(const std::vector<int64_t>& a, const std::
 
 std::vector<int64_t> read_ints(const Tensor& t) {
   std::vector<int64_t> v(static_cast<size_t>(t.numel()));
+  if (v.empty()) return v;
   switch (t.dtype()) {
     case DType::kInt64: std::memcpy(v.data(), t.data(), v.size() * 8); break;
     case DType::kInt32: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int32_t>()[i]; break;
@@ -79,6 +80,7 @@ float half_to_float(uint16_t h) {
 
 std::vector<float> read_floats(const Tensor& t) {
   std::vector<float> v(static_cast<size_t>(t.numel()));
+  if (v.empty()) return v;
   switch (t.dtype()) {
     case DType::kFloat: std::memcpy(v.data(), t.data(), v.size() * 4); break;
     case DType::kDouble: for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(t.data_as<double>()[i]); break;

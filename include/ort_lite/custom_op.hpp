@@ -32,7 +32,7 @@ struct TensorType {
 };
 
 // Read access to the attributes of the node being built or run.
-class NodeAttributes {
+class ORTL_API NodeAttributes {
  public:
   explicit NodeAttributes(const void* node) : node_(node) {}
   bool has(const std::string& name) const;
@@ -47,7 +47,7 @@ class NodeAttributes {
   const void* node_;
 };
 
-class CustomKernelContext {
+class ORTL_API CustomKernelContext {
  public:
   virtual ~CustomKernelContext() = default;
   virtual size_t num_inputs() const = 0;
@@ -68,6 +68,6 @@ struct CustomOp {
 
 // Adds (or replaces) an op in the process-wide registry; throws ort_lite::Exception when the
 // definition is incomplete.
-void register_custom_op(const CustomOp& op);
+ORTL_API void register_custom_op(const CustomOp& op);
 
 }  // namespace ort_lite

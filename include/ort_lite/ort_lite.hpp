@@ -27,7 +27,7 @@ class Session;
 namespace ort_lite {
 
 // "0.1.0"
-const char* version();
+ORTL_API const char* version();
 
 struct SessionOptions {
   int intra_op_threads = 0;    // 0: one thread per core
@@ -56,7 +56,7 @@ struct PlanInfo {
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
-class Session {
+class ORTL_API Session {
  public:
   explicit Session(const std::string& model_path, const SessionOptions& options = {});
   Session(const void* model_bytes, size_t size, const SessionOptions& options = {});

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ort_lite/export.h"
+
 namespace ort_lite {
 
 // Values are the ONNX TensorProto.DataType codes, so they round-trip through model files.
@@ -30,9 +32,9 @@ enum class DataType : int32_t {
 };
 
 // Size in bytes of one element (sizeof(std::string) for kString, 0 for kUndefined).
-size_t dtype_size(DataType t);
+ORTL_API size_t dtype_size(DataType t);
 // ONNX spelling: "float", "int64", "float16", ...
-const char* dtype_name(DataType t);
+ORTL_API const char* dtype_name(DataType t);
 
 enum class ErrorCode : int {
   kOk = 0,
@@ -43,7 +45,7 @@ enum class ErrorCode : int {
   kRuntime = 5,          // anything else raised while running
 };
 
-class Exception : public std::runtime_error {
+class ORTL_API Exception : public std::runtime_error {
  public:
   Exception(ErrorCode code, const std::string& msg) : std::runtime_error(msg), code_(code) {}
   ErrorCode code() const { return code_; }
@@ -54,7 +56,7 @@ class Exception : public std::runtime_error {
 
 // A dense row-major tensor. Copies are shallow (they share the buffer); an owning tensor frees
 // its buffer when the last copy goes, a view never frees the memory it was given.
-class Tensor {
+class ORTL_API Tensor {
  public:
   Tensor() = default;
   // Allocates (64-byte aligned, zero-filled) memory for the given shape.
