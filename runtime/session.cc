@@ -69,9 +69,20 @@ void Session::infer_symbolic() {
   }
   infer_graph(gr, kernels_, st, /*fold=*/false, kernels::serial());
   declared_ = std::move(st.types);
-  // Keep declared output types where inference found nothing better.
-  for (int o : gr.outputs)
-    if (declared_[o].dtype == DType::kUndefined) declared_[o] = gr.values[o].type;
+  // Declared output types win where inference found nothing better: a dim the model names
+  // ("N", "OH") is kept instead of a fresh unk__ symbol.
+  for (int o : gr.outputs) {
+    const graph::TypeInfo& decl = gr.values[o].type;
+    graph::TypeInfo& inf = declared_[o];
+    if (inf.dtype == DType::kUndefined) inf.dtype = decl.dtype;
+    if (!inf.has_shape) {
+      inf.has_shape = decl.has_shape;
+      inf.shape = decl.shape;
+    } else if (decl.has_shape && decl.shape.size() == inf.shape.size()) {
+      for (size_t d = 0; d < inf.shape.size(); ++d)
+        if (!inf.shape[d].known() && (decl.shape[d].known() || !decl.shape[d].symbol.empty())) inf.shape[d] = decl.shape[d];
+    }
+  }
 }
 
 std::vector<std::pair<std::string, graph::TypeInfo>> Session::input_info() const {

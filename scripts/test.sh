@@ -5,8 +5,10 @@
 #                tests/conformance/expected_pass.txt (every listed case must PASS)
 #   models       whole models (torchvision, UNet, SRCNN, BERT) against ONNX Runtime (tests/models)
 #   python       CLI contract and error-handling tests (tests/python)
+#   asan         the runtime tests (loader, planner, every bad-input case, concurrent runs)
+#                rebuilt with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
 #
-# usage: bash scripts/test.sh [ctest] [conformance] [models] [python]    (default: all)
+# usage: bash scripts/test.sh [ctest] [conformance] [models] [python] [asan]    (default: all)
 # env:   BUILD_DIR (build), SKIP_SETUP=1, SKIP_BUILD=1, CONFORMANCE_TIMEOUT (900 s),
 #        PYTEST_ARGS (extra pytest arguments, e.g. "-k resnet18")
 set -uo pipefail
@@ -19,7 +21,7 @@ export ORTL_MODELS_DIR=$B/models
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 STEPS=("$@")
-((${#STEPS[@]})) || STEPS=(ctest conformance models python)
+((${#STEPS[@]})) || STEPS=(ctest conformance models python asan)
 want() { [[ " ${STEPS[*]} " == *" $1 "* ]]; }
 
 SUMMARY=()
@@ -131,6 +133,25 @@ fi
 if want python; then
   banner "python (CLI contract)"
   pytest_step python tests/python
+fi
+
+if want asan; then
+  banner "asan (runtime tests under AddressSanitizer + UBSan)"
+  t=$SECONDS
+  A=$ROOT/${BUILD_DIR}-asan
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  if cmake -S . -B "$A" -DCMAKE_BUILD_TYPE=Debug -DORTL_SANITIZE=ON -DORTL_BUILD_BENCH=OFF -DORTL_BUILD_PYTHON=OFF \
+      "${launcher[@]}" >"$A.configure.log" 2>&1 &&
+    cmake --build "$A" --target test_runtime -j "$JOBS" >"$A.build.log" 2>&1; then
+    "$A/tests/test_runtime" --gtest_brief=1 2>&1 | tee "$B/asan.log" | tail -n 5
+    rc=${PIPESTATUS[0]}
+    detail=$(grep -E 'PASSED|FAILED' "$B/asan.log" | head -1)
+    if ((rc == 0)); then record asan PASS $((SECONDS - t)) "$detail"; else record asan FAIL $((SECONDS - t)) "${detail:-exit $rc} (log: $BUILD_DIR/asan.log)"; fi
+  else
+    tail -n 20 "$A.build.log"
+    record asan FAIL $((SECONDS - t)) "sanitizer build failed (log: ${BUILD_DIR}-asan.build.log)"
+  fi
 fi
 
 finish

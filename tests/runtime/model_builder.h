@@ -74,7 +74,7 @@ class ModelBuilder {
     auto* sh = tt->mutable_shape();
     for (size_t i = 0; i < dims.size(); ++i) {
       if (dims[i] >= 0) sh->add_dim()->set_dim_value(dims[i]);
-      else sh->add_dim()->set_dim_param("d" + std::to_string(i));
+      else sh->add_dim()->set_dim_param(std::string(1, 'd') += std::to_string(i));
     }
   }
   onnx::ModelProto m_;

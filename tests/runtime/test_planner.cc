@@ -18,7 +18,7 @@ TEST(Planner, ChainReusesArenaAndRunsInPlace) {
   b.input("x", DType::kFloat, {-1, 256});
   std::string prev = "x";
   for (int i = 0; i < 8; ++i) {
-    const std::string out = "t" + std::to_string(i);
+    const std::string out = std::string(1, 't') += std::to_string(i);
     if (i % 2 == 0) b.node("Sigmoid", {prev}, {out});
     else b.node("Add", {prev, "x"}, {out});
     prev = out;
