@@ -32,7 +32,8 @@ endif()
 message(STATUS "ort-lite: Python module for ${Python_EXECUTABLE} (pybind11 ${pybind11_VERSION})")
 
 set(ORTL_PYTHON_DIR ${CMAKE_BINARY_DIR}/python)
-pybind11_add_module(_ort_lite MODULE python/src/binding.cc)
+# NO_EXTRAS: no LTO (it only slows the build here and warns about serial LTRANS jobs).
+pybind11_add_module(_ort_lite MODULE NO_EXTRAS python/src/binding.cc)
 target_link_libraries(_ort_lite PRIVATE ort_lite_static)
 set_target_properties(_ort_lite PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ORTL_PYTHON_DIR}/ort_lite)
 configure_file(python/ort_lite/__init__.py ${ORTL_PYTHON_DIR}/ort_lite/__init__.py COPYONLY)
