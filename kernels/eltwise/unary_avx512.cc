@@ -1,0 +1,11 @@
+// unary_impl.h's float loops compiled for AVX-512 (16 floats a vector); selected at run
+// time through kernels.inc when the host has the ISA.
+#include "kernels/eltwise/unary_impl.h"
+
+namespace ortl::kernels {
+
+void unary_f32_avx512(UnaryOp op, const UnaryParams& prm, const float* src, float* dst, int64_t n) {
+  unary_float_range<float>(op, prm, src, dst, n);
+}
+
+}  // namespace ortl::kernels
