@@ -2,7 +2,6 @@
 #pragma once
 
 #include <ort_lite/tensor.hpp>
-
 #include <sstream>
 #include <string>
 #include <utility>
@@ -12,9 +11,9 @@ namespace ortl {
 using DType = ort_lite::DataType;
 using ErrorCode = ort_lite::ErrorCode;
 using Error = ort_lite::Exception;
-using ort_lite::Tensor;
 using ort_lite::dtype_name;
 using ort_lite::dtype_size;
+using ort_lite::Tensor;
 
 // Builds a message from any streamable parts: fail(ErrorCode::kInvalidArgument, "rank ", r).
 template <class... Parts>

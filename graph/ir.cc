@@ -59,7 +59,8 @@ std::vector<int64_t> Node::get_ints(const std::string& a, std::vector<int64_t> d
   const Attribute* p = attr(a);
   if (!p) return def;
   if (p->type == AttrType::kInt) return {p->i};
-  check(p->type == AttrType::kInts, ErrorCode::kInvalidModel, describe(), ": attribute '", a, "' must be a list of ints");
+  check(p->type == AttrType::kInts, ErrorCode::kInvalidModel, describe(), ": attribute '", a,
+        "' must be a list of ints");
   return p->ints;
 }
 
@@ -67,7 +68,8 @@ std::vector<float> Node::get_floats(const std::string& a, std::vector<float> def
   const Attribute* p = attr(a);
   if (!p) return def;
   if (p->type == AttrType::kFloat) return {p->f};
-  check(p->type == AttrType::kFloats, ErrorCode::kInvalidModel, describe(), ": attribute '", a, "' must be a list of floats");
+  check(p->type == AttrType::kFloats, ErrorCode::kInvalidModel, describe(), ": attribute '", a,
+        "' must be a list of floats");
   return p->floats;
 }
 
@@ -75,7 +77,8 @@ std::vector<std::string> Node::get_strings(const std::string& a) const {
   const Attribute* p = attr(a);
   if (!p) return {};
   if (p->type == AttrType::kString) return {p->s};
-  check(p->type == AttrType::kStrings, ErrorCode::kInvalidModel, describe(), ": attribute '", a, "' must be a list of strings");
+  check(p->type == AttrType::kStrings, ErrorCode::kInvalidModel, describe(), ": attribute '", a,
+        "' must be a list of strings");
   return p->strings;
 }
 
@@ -117,10 +120,10 @@ void Graph::finalize() {
       if (o < 0) continue;
       Value& v = values[o];
       if (v.producer >= 0)
-        fail(ErrorCode::kInvalidModel, source, ": value '", v.name, "' is produced by both ", nodes[v.producer].describe(),
-             " and ", nodes[i].describe());
-      check(!v.initializer && !v.is_input, ErrorCode::kInvalidModel, source, ": ", nodes[i].describe(),
-            " writes '", v.name, "', which is a graph input or initializer");
+        fail(ErrorCode::kInvalidModel, source, ": value '", v.name, "' is produced by both ",
+             nodes[v.producer].describe(), " and ", nodes[i].describe());
+      check(!v.initializer && !v.is_input, ErrorCode::kInvalidModel, source, ": ", nodes[i].describe(), " writes '",
+            v.name, "', which is a graph input or initializer");
       v.producer = i;
     }
   }

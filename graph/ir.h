@@ -47,7 +47,20 @@ struct TypeInfo {
 
 class Graph;
 
-enum class AttrType { kUndefined, kFloat, kInt, kString, kTensor, kGraph, kFloats, kInts, kStrings, kTensors, kGraphs, kTypeProto };
+enum class AttrType {
+  kUndefined,
+  kFloat,
+  kInt,
+  kString,
+  kTensor,
+  kGraph,
+  kFloats,
+  kInts,
+  kStrings,
+  kTensors,
+  kGraphs,
+  kTypeProto
+};
 
 struct Attribute {
   AttrType type = AttrType::kUndefined;
@@ -66,8 +79,8 @@ struct Attribute {
 struct Node {
   std::string name;
   std::string op_type;
-  std::string domain;  // "" is the default ONNX domain ("ai.onnx" is normalised to "")
-  int opset = 0;       // the opset version imported for `domain`
+  std::string domain;        // "" is the default ONNX domain ("ai.onnx" is normalised to "")
+  int opset = 0;             // the opset version imported for `domain`
   std::vector<int> inputs;   // value ids; -1 marks an omitted optional input
   std::vector<int> outputs;  // value ids; -1 marks an omitted optional output
   std::map<std::string, Attribute> attrs;
@@ -88,11 +101,11 @@ struct Node {
 struct Value {
   std::string name;
   TypeInfo type;
-  int producer = -1;  // node index, -1 for graph inputs, initializers and outer-scope values
+  int producer = -1;           // node index, -1 for graph inputs, initializers and outer-scope values
   std::vector<int> consumers;  // node indices (a node appears once per input slot using it)
   bool is_input = false;       // declared graph input (may also have an initializer: a default)
   bool is_output = false;
-  bool is_outer = false;       // read from an enclosing graph (subgraphs only)
+  bool is_outer = false;  // read from an enclosing graph (subgraphs only)
   std::optional<Tensor> initializer;
 };
 
@@ -101,15 +114,15 @@ class Graph {
   std::string name;
   std::string source;  // file the graph came from, for error messages
   int64_t ir_version = 0;
-  std::string producer;  // producer_name and producer_version of the model
+  std::string producer;               // producer_name and producer_version of the model
   std::map<std::string, int> opsets;  // domain -> version ("" for ai.onnx)
   std::vector<Value> values;
   std::vector<Node> nodes;  // topologically sorted once import is done
-  std::vector<int> inputs;   // declared inputs that are not pure initializers, in order
+  std::vector<int> inputs;  // declared inputs that are not pure initializers, in order
   std::vector<int> outputs;
 
   int find(const std::string& value_name) const;  // -1 when absent
-  int add_value(const std::string& value_name);     // returns the existing id if present
+  int add_value(const std::string& value_name);   // returns the existing id if present
   // Rebuilds producer/consumer links from nodes and sorts nodes topologically; throws on a
   // cycle or on a value read before anything produces it.
   void finalize();

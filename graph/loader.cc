@@ -4,6 +4,7 @@
 #include "graph/loader.h"
 
 #include <fcntl.h>
+#include <google/protobuf/io/coded_stream.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <google/protobuf/io/coded_stream.h>
 #include <limits>
 #include <set>
 
@@ -66,9 +66,12 @@ Tensor external_tensor(const onnx::TensorProto& tp, DType dt, const std::vector<
   int64_t offset = 0, length = -1;
   for (const auto& kv : tp.external_data()) {
     try {
-      if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoll(kv.value());
-      else if (kv.key() == "length") length = std::stoll(kv.value());
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = std::stoll(kv.value());
+      else if (kv.key() == "length")
+        length = std::stoll(kv.value());
     } catch (const std::exception&) {
       fail(ErrorCode::kInvalidModel, context, ": bad external_data entry '", kv.key(), "'='", kv.value(), "'");
     }
@@ -82,8 +85,8 @@ Tensor external_tensor(const onnx::TensorProto& tp, DType dt, const std::vector<
   const int64_t nbytes = checked_numel(shape) * static_cast<int64_t>(dtype_size(dt));
   if (length < 0) length = static_cast<int64_t>(m->size) - offset;
   check(offset >= 0 && length == nbytes && offset + length <= static_cast<int64_t>(m->size), ErrorCode::kInvalidModel,
-        context, ": external data (offset ", offset, ", length ", length, ") does not hold ", nbytes,
-        " bytes inside '", path, "' (", m->size, " bytes)");
+        context, ": external data (offset ", offset, ", length ", length, ") does not hold ", nbytes, " bytes inside '",
+        path, "' (", m->size, " bytes)");
   // Mapped read-only: kernels never write to initializers, so no copy is needed. Misaligned
   // offsets are legal but SIMD code wants 4-byte alignment at least: copy those.
   char* ptr = static_cast<char*>(m->addr) + offset;
@@ -101,7 +104,8 @@ Tensor tensor_from_proto(const onnx::TensorProto& tp, const std::string& base_di
   const DType dt = static_cast<DType>(tp.data_type());
   check(dtype_size(dt) != 0, ErrorCode::kNotImplemented, context, ": unsupported tensor data type ", tp.data_type());
   std::vector<int64_t> shape(tp.dims().begin(), tp.dims().end());
-  for (int64_t d : shape) check(d >= 0, ErrorCode::kInvalidModel, context, ": negative dimension in ", shape_str(shape));
+  for (int64_t d : shape)
+    check(d >= 0, ErrorCode::kInvalidModel, context, ": negative dimension in ", shape_str(shape));
   try {
     checked_numel(shape);
   } catch (const Error& e) {
@@ -118,8 +122,8 @@ Tensor tensor_from_proto(const onnx::TensorProto& tp, const std::string& base_di
     return t;
   }
   if (tp.has_raw_data()) {
-    check(tp.raw_data().size() == t.nbytes(), ErrorCode::kInvalidModel, context, ": raw_data has ", tp.raw_data().size(),
-          " bytes, shape ", shape_str(shape), " of ", dtype_name(dt), " needs ", t.nbytes());
+    check(tp.raw_data().size() == t.nbytes(), ErrorCode::kInvalidModel, context, ": raw_data has ",
+          tp.raw_data().size(), " bytes, shape ", shape_str(shape), " of ", dtype_name(dt), " needs ", t.nbytes());
     if (t.nbytes()) std::memcpy(t.data(), tp.raw_data().data(), t.nbytes());
     return t;
   }
@@ -132,10 +136,11 @@ Tensor tensor_from_proto(const onnx::TensorProto& tp, const std::string& base_di
     case DType::kInt32: copy_field(tp.int32_data(), t.data_as<int32_t>(), n, context); break;
     case DType::kInt16: copy_field(tp.int32_data(), t.data_as<int16_t>(), n, context); break;
     case DType::kInt8: copy_field(tp.int32_data(), t.data_as<int8_t>(), n, context); break;
-    case DType::kUInt16: case DType::kFloat16: case DType::kBFloat16:
-      copy_field(tp.int32_data(), t.data_as<uint16_t>(), n, context);
-      break;
-    case DType::kUInt8: case DType::kBool: copy_field(tp.int32_data(), t.data_as<uint8_t>(), n, context); break;
+    case DType::kUInt16:
+    case DType::kFloat16:
+    case DType::kBFloat16: copy_field(tp.int32_data(), t.data_as<uint16_t>(), n, context); break;
+    case DType::kUInt8:
+    case DType::kBool: copy_field(tp.int32_data(), t.data_as<uint8_t>(), n, context); break;
     default: fail(ErrorCode::kNotImplemented, context, ": unsupported tensor data type ", dtype_name(dt));
   }
   return t;
@@ -180,8 +185,10 @@ TypeInfo type_from_proto(const onnx::TypeProto& tp) {
   if (tt.has_shape()) {
     ti.has_shape = true;
     for (const auto& d : tt.shape().dim()) {
-      if (d.has_dim_value() && d.dim_value() >= 0) ti.shape.emplace_back(d.dim_value());
-      else ti.shape.emplace_back(Dim(d.dim_param()));
+      if (d.has_dim_value() && d.dim_value() >= 0)
+        ti.shape.emplace_back(d.dim_value());
+      else
+        ti.shape.emplace_back(Dim(d.dim_param()));
     }
   }
   return ti;
@@ -210,7 +217,8 @@ class Importer {
       v.initializer = tensor_from_proto(init, base_dir_, source_ + ": initializer '" + init.name() + "'");
       v.type = TypeInfo::of(v.initializer->dtype(), from_concrete(v.initializer->shape()));
     }
-    check(gp.sparse_initializer_size() == 0, ErrorCode::kNotImplemented, source_, ": sparse initializers are not supported");
+    check(gp.sparse_initializer_size() == 0, ErrorCode::kNotImplemented, source_,
+          ": sparse initializers are not supported");
     for (const auto& in : gp.input()) {
       const int id = g->add_value(in.name());
       Value& v = g->values[id];
@@ -257,27 +265,56 @@ class Importer {
     using AP = onnx::AttributeProto;
     AP::AttributeType t = ap.type();
     if (t == AP::UNDEFINED) {  // IR v1/v2 files did not set the type: infer it from the fields set
-      if (ap.has_f()) t = AP::FLOAT;
-      else if (ap.has_i()) t = AP::INT;
-      else if (ap.has_s()) t = AP::STRING;
-      else if (ap.has_t()) t = AP::TENSOR;
-      else if (ap.has_g()) t = AP::GRAPH;
-      else if (ap.floats_size()) t = AP::FLOATS;
-      else if (ap.ints_size()) t = AP::INTS;
-      else if (ap.strings_size()) t = AP::STRINGS;
+      if (ap.has_f())
+        t = AP::FLOAT;
+      else if (ap.has_i())
+        t = AP::INT;
+      else if (ap.has_s())
+        t = AP::STRING;
+      else if (ap.has_t())
+        t = AP::TENSOR;
+      else if (ap.has_g())
+        t = AP::GRAPH;
+      else if (ap.floats_size())
+        t = AP::FLOATS;
+      else if (ap.ints_size())
+        t = AP::INTS;
+      else if (ap.strings_size())
+        t = AP::STRINGS;
     }
     switch (t) {
-      case AP::FLOAT: a.type = AttrType::kFloat; a.f = ap.f(); break;
-      case AP::INT: a.type = AttrType::kInt; a.i = ap.i(); break;
-      case AP::STRING: a.type = AttrType::kString; a.s = ap.s(); break;
+      case AP::FLOAT:
+        a.type = AttrType::kFloat;
+        a.f = ap.f();
+        break;
+      case AP::INT:
+        a.type = AttrType::kInt;
+        a.i = ap.i();
+        break;
+      case AP::STRING:
+        a.type = AttrType::kString;
+        a.s = ap.s();
+        break;
       case AP::TENSOR:
         a.type = AttrType::kTensor;
         a.t = tensor_from_proto(ap.t(), base_dir_, context + " attribute '" + ap.name() + "'");
         break;
-      case AP::GRAPH: a.type = AttrType::kGraph; a.g = import_graph(ap.g(), opsets, true); break;
-      case AP::FLOATS: a.type = AttrType::kFloats; a.floats.assign(ap.floats().begin(), ap.floats().end()); break;
-      case AP::INTS: a.type = AttrType::kInts; a.ints.assign(ap.ints().begin(), ap.ints().end()); break;
-      case AP::STRINGS: a.type = AttrType::kStrings; a.strings.assign(ap.strings().begin(), ap.strings().end()); break;
+      case AP::GRAPH:
+        a.type = AttrType::kGraph;
+        a.g = import_graph(ap.g(), opsets, true);
+        break;
+      case AP::FLOATS:
+        a.type = AttrType::kFloats;
+        a.floats.assign(ap.floats().begin(), ap.floats().end());
+        break;
+      case AP::INTS:
+        a.type = AttrType::kInts;
+        a.ints.assign(ap.ints().begin(), ap.ints().end());
+        break;
+      case AP::STRINGS:
+        a.type = AttrType::kStrings;
+        a.strings.assign(ap.strings().begin(), ap.strings().end());
+        break;
       case AP::TENSORS:
         a.type = AttrType::kTensors;
         for (const auto& tp : ap.tensors()) a.tensors.push_back(tensor_from_proto(tp, base_dir_, context));
@@ -295,8 +332,8 @@ class Importer {
   }
 
   // `prefix` renames a function body's internal values; `rename` maps formal to actual names.
-  void add_node(Graph& g, const onnx::NodeProto& np, const std::string& prefix, const std::map<std::string, int>& opsets,
-                const std::map<std::string, std::string>* rename, int depth) {
+  void add_node(Graph& g, const onnx::NodeProto& np, const std::string& prefix,
+                const std::map<std::string, int>& opsets, const std::map<std::string, std::string>* rename, int depth) {
     auto actual = [&](const std::string& n) -> std::string {
       if (n.empty()) return n;
       if (rename) {
@@ -341,14 +378,12 @@ class Importer {
   void inline_function(Graph& g, const onnx::NodeProto& call, const onnx::FunctionProto& fp, Actual actual,
                        const std::string& prefix, int depth) {
     std::map<std::string, std::string> rename;
-    for (int i = 0; i < fp.input_size(); ++i)
-      rename[fp.input(i)] = i < call.input_size() ? actual(call.input(i)) : "";
+    for (int i = 0; i < fp.input_size(); ++i) rename[fp.input(i)] = i < call.input_size() ? actual(call.input(i)) : "";
     for (int i = 0; i < fp.output_size(); ++i)
       rename[fp.output(i)] = i < call.output_size() ? actual(call.output(i)) : prefix + fp.output(i);
     std::map<std::string, int> fopsets;
     for (const auto& os : fp.opset_import()) fopsets[norm(os.domain())] = static_cast<int>(os.version());
-    for (const auto& kv : model_.opset_import())
-      fopsets.emplace(norm(kv.domain()), static_cast<int>(kv.version()));
+    for (const auto& kv : model_.opset_import()) fopsets.emplace(norm(kv.domain()), static_cast<int>(kv.version()));
     // Attribute scope: the caller's attributes, then the function's declared defaults.
     AttrScope saved = scope_;
     AttrScope inner;
@@ -414,19 +449,22 @@ class Importer {
   AttrScope scope_;
 };
 
-std::shared_ptr<Graph> import_model(const onnx::ModelProto& model, const std::string& source, const std::string& base_dir) {
+std::shared_ptr<Graph> import_model(const onnx::ModelProto& model, const std::string& source,
+                                    const std::string& base_dir) {
   check(model.has_graph(), ErrorCode::kInvalidModel, source, ": the model has no graph");
   const int64_t ir = model.ir_version();
   check(ir >= 3 && ir <= 14, ErrorCode::kInvalidModel, source, ": IR version ", ir, " is not supported (3 to 14)");
   std::map<std::string, int> opsets;
-  for (const auto& os : model.opset_import()) opsets[os.domain() == "ai.onnx" ? "" : os.domain()] = static_cast<int>(os.version());
+  for (const auto& os : model.opset_import())
+    opsets[os.domain() == "ai.onnx" ? "" : os.domain()] = static_cast<int>(os.version());
   Importer imp(model, source, base_dir);
   return imp.import_graph(model.graph(), opsets, false);
 }
 
 }  // namespace
 
-std::shared_ptr<Graph> load_model_bytes(const void* data, size_t size, const std::string& name, const std::string& base_dir) {
+std::shared_ptr<Graph> load_model_bytes(const void* data, size_t size, const std::string& name,
+                                        const std::string& base_dir) {
   onnx::ModelProto model;
   parse_message(&model, data, size, name);
   return import_model(model, name, base_dir);

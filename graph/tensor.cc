@@ -9,10 +9,19 @@ namespace ort_lite {
 
 size_t dtype_size(DataType t) {
   switch (t) {
-    case DataType::kFloat: case DataType::kInt32: case DataType::kUInt32: return 4;
-    case DataType::kUInt8: case DataType::kInt8: case DataType::kBool: return 1;
-    case DataType::kUInt16: case DataType::kInt16: case DataType::kFloat16: case DataType::kBFloat16: return 2;
-    case DataType::kInt64: case DataType::kDouble: case DataType::kUInt64: return 8;
+    case DataType::kFloat:
+    case DataType::kInt32:
+    case DataType::kUInt32: return 4;
+    case DataType::kUInt8:
+    case DataType::kInt8:
+    case DataType::kBool: return 1;
+    case DataType::kUInt16:
+    case DataType::kInt16:
+    case DataType::kFloat16:
+    case DataType::kBFloat16: return 2;
+    case DataType::kInt64:
+    case DataType::kDouble:
+    case DataType::kUInt64: return 8;
     case DataType::kString: return sizeof(std::string);
     default: return 0;
   }
@@ -56,7 +65,9 @@ Tensor::Tensor(DataType dtype, std::vector<int64_t> shape) : dtype_(dtype), shap
   }
   const size_t bytes = (static_cast<size_t>(n) * esz + 63) & ~size_t{63};
   void* p = std::aligned_alloc(64, bytes > 0 ? bytes : 64);
-  if (!p) ortl::fail(ortl::ErrorCode::kOutOfMemory, "cannot allocate ", bytes, " bytes for a tensor of shape ", ortl::shape_str(shape_));
+  if (!p)
+    ortl::fail(ortl::ErrorCode::kOutOfMemory, "cannot allocate ", bytes, " bytes for a tensor of shape ",
+               ortl::shape_str(shape_));
   std::memset(p, 0, bytes);
   storage_ = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
   data_ = p;
@@ -79,8 +90,8 @@ Tensor Tensor::wrap(DataType dtype, std::vector<int64_t> shape, void* data, std:
 Tensor Tensor::reshaped(std::vector<int64_t> shape) const {
   Tensor t = *this;
   t.shape_ = std::move(shape);
-  ortl::check(t.numel() == numel(), ortl::ErrorCode::kInvalidArgument, "cannot reshape ", ortl::shape_str(shape_), " to ",
-              ortl::shape_str(t.shape_));
+  ortl::check(t.numel() == numel(), ortl::ErrorCode::kInvalidArgument, "cannot reshape ", ortl::shape_str(shape_),
+              " to ", ortl::shape_str(t.shape_));
   return t;
 }
 

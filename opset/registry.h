@@ -19,8 +19,8 @@ constexpr int kMaxOpset = 28;
 struct OpEntry {
   std::string domain;  // "" for ai.onnx
   std::string op_type;
-  int since = 1;           // first opset version this entry implements
-  int until = kMaxOpset;   // last opset version (inclusive)
+  int since = 1;          // first opset version this entry implements
+  int until = kMaxOpset;  // last opset version (inclusive)
   std::function<std::unique_ptr<OpKernel>(const BuildContext&)> build;
 };
 

@@ -17,8 +17,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b) {
     const Dim da = i < r - a.size() ? Dim(1) : a[i - (r - a.size())];
     const Dim db = i < r - b.size() ? Dim(1) : b[i - (r - b.size())];
     if (da.known() && db.known()) {
-      check(da.value == db.value || da.value == 1 || db.value == 1, ErrorCode::kInvalidArgument,
-            "shapes ", graph::shape_str(a), " and ", graph::shape_str(b), " cannot broadcast");
+      check(da.value == db.value || da.value == 1 || db.value == 1, ErrorCode::kInvalidArgument, "shapes ",
+            graph::shape_str(a), " and ", graph::shape_str(b), " cannot broadcast");
       out[i] = da.value == 1 ? db : da;
     } else if (da.known() && da.value == 1) {
       out[i] = db;
@@ -42,13 +42,28 @@ std::vector<int64_t> read_ints(const Tensor& t) {
   if (v.empty()) return v;
   switch (t.dtype()) {
     case DType::kInt64: std::memcpy(v.data(), t.data(), v.size() * 8); break;
-    case DType::kInt32: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int32_t>()[i]; break;
-    case DType::kInt16: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int16_t>()[i]; break;
-    case DType::kInt8: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int8_t>()[i]; break;
-    case DType::kUInt8: case DType::kBool: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint8_t>()[i]; break;
-    case DType::kUInt16: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint16_t>()[i]; break;
-    case DType::kUInt32: for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint32_t>()[i]; break;
-    case DType::kUInt64: for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int64_t>(t.data_as<uint64_t>()[i]); break;
+    case DType::kInt32:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int32_t>()[i];
+      break;
+    case DType::kInt16:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int16_t>()[i];
+      break;
+    case DType::kInt8:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<int8_t>()[i];
+      break;
+    case DType::kUInt8:
+    case DType::kBool:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint8_t>()[i];
+      break;
+    case DType::kUInt16:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint16_t>()[i];
+      break;
+    case DType::kUInt32:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint32_t>()[i];
+      break;
+    case DType::kUInt64:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int64_t>(t.data_as<uint64_t>()[i]);
+      break;
     default: fail(ErrorCode::kInvalidArgument, "expected an integer tensor, got ", dtype_name(t.dtype()));
   }
   return v;
@@ -64,7 +79,10 @@ float half_to_float(uint16_t h) {
     } else {  // subnormal: renormalise
       int e = -1;
       uint32_t m = mant;
-      do { ++e; m <<= 1; } while ((m & 0x400) == 0);
+      do {
+        ++e;
+        m <<= 1;
+      } while ((m & 0x400) == 0);
       bits = sign | ((127 - 15 - e) << 23) | ((m & 0x3ff) << 13);
     }
   } else if (exp == 0x1f) {
@@ -83,8 +101,12 @@ std::vector<float> read_floats(const Tensor& t) {
   if (v.empty()) return v;
   switch (t.dtype()) {
     case DType::kFloat: std::memcpy(v.data(), t.data(), v.size() * 4); break;
-    case DType::kDouble: for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(t.data_as<double>()[i]); break;
-    case DType::kFloat16: for (size_t i = 0; i < v.size(); ++i) v[i] = half_to_float(t.data_as<uint16_t>()[i]); break;
+    case DType::kDouble:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(t.data_as<double>()[i]);
+      break;
+    case DType::kFloat16:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = half_to_float(t.data_as<uint16_t>()[i]);
+      break;
     case DType::kBFloat16:
       for (size_t i = 0; i < v.size(); ++i) {
         const uint32_t bits = static_cast<uint32_t>(t.data_as<uint16_t>()[i]) << 16;

@@ -37,7 +37,8 @@ Session::Session(const std::string& model_path, const SessionOptions& options)
 }
 
 Session::Session(const void* model_bytes, size_t size, const SessionOptions& options)
-    : impl_(std::make_shared<ortl::runtime::Session>(ortl::graph::load_model_bytes(model_bytes, size), convert(options))) {
+    : impl_(std::make_shared<ortl::runtime::Session>(ortl::graph::load_model_bytes(model_bytes, size),
+                                                     convert(options))) {
   init();
 }
 

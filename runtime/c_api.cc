@@ -12,13 +12,12 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <ort_lite/ort_lite.hpp>
 #include <shared_mutex>
 #include <string>
 #include <typeinfo>
 #include <unordered_map>
 #include <vector>
-
-#include <ort_lite/ort_lite.hpp>
 
 namespace {
 
@@ -64,11 +63,17 @@ struct HandleError : std::runtime_error {
 template <class H>
 const char* kind_name();
 template <>
-const char* kind_name<ortl_options>() { return "ortl_options"; }
+const char* kind_name<ortl_options>() {
+  return "ortl_options";
+}
 template <>
-const char* kind_name<ortl_session>() { return "ortl_session"; }
+const char* kind_name<ortl_session>() {
+  return "ortl_session";
+}
 template <>
-const char* kind_name<ortl_value>() { return "ortl_value"; }
+const char* kind_name<ortl_value>() {
+  return "ortl_value";
+}
 
 class Registry {
  public:
@@ -110,12 +115,15 @@ class Registry {
 
   // Addresses are kept disguised so that LeakSanitizer does not count the registry as a
   // reference: a handle the program forgot to release is then reported as a leak.
-  static uintptr_t key(const void* h) { return reinterpret_cast<uintptr_t>(h) ^ uintptr_t{0xa5a5a5a5a5a5a5a5u}; }
+  static uintptr_t key(const void* h) {
+    return reinterpret_cast<uintptr_t>(h) ^ uintptr_t { 0xa5a5a5a5a5a5a5a5u };
+  }
 
   template <class H>
   void check_entry(Map::const_iterator it, const char* fn) const {
     if (it == live_.end())
-      throw HandleError(std::string(fn) + ": not a live " + kind_name<H>() + " handle (already released, or never created)");
+      throw HandleError(std::string(fn) + ": not a live " + kind_name<H>() +
+                        " handle (already released, or never created)");
     if (*it->second != typeid(H))
       throw HandleError(std::string(fn) + ": expected an " + kind_name<H>() + " handle, got another kind of handle");
   }
@@ -399,9 +407,9 @@ ortl_status ortl_run(ortl_session* s, const char* const* input_names, const ortl
     std::vector<Tensor> res = p->session.run(in, names);
     for (size_t i = 0; i < res.size(); ++i)
       if (c_dtype_size(static_cast<int>(res[i].dtype())) == 0)
-        throw ort_lite::Exception(ErrorCode::kNotImplemented, std::string(fn) + ": output '" + output_name(*p, names, i) +
-                                                                  "' is a " + ort_lite::dtype_name(res[i].dtype()) +
-                                                                  " tensor, which the C API cannot return");
+        throw ort_lite::Exception(ErrorCode::kNotImplemented,
+                                  std::string(fn) + ": output '" + output_name(*p, names, i) + "' is a " +
+                                      ort_lite::dtype_name(res[i].dtype()) + " tensor, which the C API cannot return");
     std::vector<ortl_value*> handles;
     try {
       for (Tensor& t : res) handles.push_back(Registry::get().add<ortl_value>(std::make_shared<Tensor>(std::move(t))));
@@ -428,9 +436,10 @@ ortl_status ortl_run_into(ortl_session* s, const char* const* input_names, const
     const std::vector<Tensor> res = p->session.run(in, names);
     for (size_t i = 0; i < res.size(); ++i) {
       if (res[i].dtype() != dst[i].dtype() || res[i].shape() != dst[i].shape())
-        invalid(std::string(fn) + ": output '" + output_name(*p, names, i) + "' is " + ort_lite::dtype_name(res[i].dtype()) +
-                " " + shape_text(res[i].shape()) + ", but the buffer given is for " +
-                ort_lite::dtype_name(dst[i].dtype()) + " " + shape_text(dst[i].shape()));
+        invalid(std::string(fn) + ": output '" + output_name(*p, names, i) + "' is " +
+                ort_lite::dtype_name(res[i].dtype()) + " " + shape_text(res[i].shape()) +
+                ", but the buffer given is for " + ort_lite::dtype_name(dst[i].dtype()) + " " +
+                shape_text(dst[i].shape()));
     }
     for (size_t i = 0; i < res.size(); ++i)
       if (res[i].nbytes() > 0) std::memmove(dst[i].data(), res[i].data(), res[i].nbytes());

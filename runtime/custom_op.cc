@@ -10,8 +10,12 @@ const ortl::graph::Node& as_node(const void* p) { return *static_cast<const ortl
 }  // namespace
 
 bool NodeAttributes::has(const std::string& name) const { return as_node(node_).has(name); }
-int64_t NodeAttributes::get_int(const std::string& name, int64_t def) const { return as_node(node_).get_int(name, def); }
-float NodeAttributes::get_float(const std::string& name, float def) const { return as_node(node_).get_float(name, def); }
+int64_t NodeAttributes::get_int(const std::string& name, int64_t def) const {
+  return as_node(node_).get_int(name, def);
+}
+float NodeAttributes::get_float(const std::string& name, float def) const {
+  return as_node(node_).get_float(name, def);
+}
 std::string NodeAttributes::get_string(const std::string& name, const std::string& def) const {
   return as_node(node_).get_string(name, def);
 }

@@ -29,10 +29,60 @@ bool static_type(const graph::TypeInfo& t) {
          dtype_size(t.dtype) > 0;
 }
 
-}  // namespace
-
+// Infers node i; with `fold`, evaluates it now when its inputs are all known and small.
 void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, InferState& st, bool fold,
-                kernels::Parallel& par, int& symbols);
+                kernels::Parallel& par, int& symbols) {
+  const graph::Node& n = g.nodes[i];
+  TableInferContext ictx(n, st.types, st.values, symbols);
+  k.infer(ictx);
+  if (!fold || !k.deterministic()) return;
+  bool all_known = true, any_output_known = false;
+  int64_t in_elems = 0;
+  for (int in : n.inputs) {
+    if (in < 0) continue;
+    if (!st.values[in]) {
+      all_known = false;
+      break;
+    }
+    in_elems += st.values[in]->numel();
+  }
+  int64_t out_elems = 0;
+  for (int o : n.outputs) {
+    if (o < 0) continue;
+    any_output_known = any_output_known || st.values[o].has_value();
+    const graph::TypeInfo& t = st.types[o];
+    if (t.has_shape && graph::all_known(t.shape))
+      out_elems += checked_numel(graph::to_concrete(t.shape));
+    else
+      out_elems += in_elems;  // unknown yet: judge by the inputs
+  }
+  bool all_outputs_known = true;
+  for (int o : n.outputs)
+    if (o >= 0 && !st.values[o]) all_outputs_known = false;
+  if (all_outputs_known && any_output_known) {  // infer() published every value (Shape, Size)
+    st.folded[i] = 1;
+    return;
+  }
+  if (!all_known || out_elems > kMaxFoldElements || n.outputs.empty()) return;
+  std::vector<Tensor> vals(g.values.size());
+  for (int in : n.inputs)
+    if (in >= 0) vals[in] = *st.values[in];
+  TableRunContext rctx(n, k, vals, st.types, par);
+  k.run(rctx);
+  for (int o : n.outputs) {
+    if (o < 0) continue;
+    // Views share the input's memory; constants must own theirs.
+    Tensor t = vals[o];
+    bool shares = false;
+    for (int in : n.inputs)
+      if (in >= 0 && vals[in].data() == t.data()) shares = true;
+    st.values[o] = shares ? t.clone() : t;
+    st.types[o] = graph::TypeInfo::of(t.dtype(), graph::from_concrete(t.shape()));
+  }
+  st.folded[i] = 1;
+}
+
+}  // namespace
 
 void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset::OpKernel>>& kernels, InferState& st,
                  bool fold, kernels::Parallel& par) {
@@ -46,60 +96,6 @@ void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset:
     } catch (const Error& e) {
       rethrow_with_node(e, g, n);
     }
-  }
-}
-
-void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, InferState& st, bool fold,
-                kernels::Parallel& par, int& symbols) {
-  {
-    const graph::Node& n = g.nodes[i];
-    TableInferContext ictx(n, st.types, st.values, symbols);
-    k.infer(ictx);
-    if (!fold || !k.deterministic()) return;
-    bool all_known = true, any_output_known = false;
-    int64_t in_elems = 0;
-    for (int in : n.inputs) {
-      if (in < 0) continue;
-      if (!st.values[in]) {
-        all_known = false;
-        break;
-      }
-      in_elems += st.values[in]->numel();
-    }
-    int64_t out_elems = 0;
-    for (int o : n.outputs) {
-      if (o < 0) continue;
-      any_output_known = any_output_known || st.values[o].has_value();
-      const graph::TypeInfo& t = st.types[o];
-      if (t.has_shape && graph::all_known(t.shape))
-        out_elems += checked_numel(graph::to_concrete(t.shape));
-      else
-        out_elems += in_elems;  // unknown yet: judge by the inputs
-    }
-    bool all_outputs_known = true;
-    for (int o : n.outputs)
-      if (o >= 0 && !st.values[o]) all_outputs_known = false;
-    if (all_outputs_known && any_output_known) {  // infer() published every value (Shape, Size)
-      st.folded[i] = 1;
-      return;
-    }
-    if (!all_known || out_elems > kMaxFoldElements || n.outputs.empty()) return;
-    std::vector<Tensor> vals(g.values.size());
-    for (int in : n.inputs)
-      if (in >= 0) vals[in] = *st.values[in];
-    TableRunContext rctx(n, k, vals, st.types, par);
-    k.run(rctx);
-    for (int o : n.outputs) {
-      if (o < 0) continue;
-      // Views share the input's memory; constants must own theirs.
-      Tensor t = vals[o];
-      bool shares = false;
-      for (int in : n.inputs)
-        if (in >= 0 && vals[in].data() == t.data()) shares = true;
-      st.values[o] = shares ? t.clone() : t;
-      st.types[o] = graph::TypeInfo::of(t.dtype(), graph::from_concrete(t.shape()));
-    }
-    st.folded[i] = 1;
   }
 }
 

@@ -11,9 +11,9 @@
 namespace ortl::runtime {
 
 struct InferState {
-  std::vector<graph::TypeInfo> types;          // per value
-  std::vector<std::optional<Tensor>> values;   // per value, when known
-  std::vector<char> folded;                    // per node (filled by infer_graph)
+  std::vector<graph::TypeInfo> types;         // per value
+  std::vector<std::optional<Tensor>> values;  // per value, when known
+  std::vector<char> folded;                   // per node (filled by infer_graph)
 };
 
 // Infers every node in order. With `fold`, nodes whose inputs are all known and small are

@@ -80,7 +80,8 @@ void Session::infer_symbolic() {
       inf.shape = decl.shape;
     } else if (decl.has_shape && decl.shape.size() == inf.shape.size()) {
       for (size_t d = 0; d < inf.shape.size(); ++d)
-        if (!inf.shape[d].known() && (decl.shape[d].known() || !decl.shape[d].symbol.empty())) inf.shape[d] = decl.shape[d];
+        if (!inf.shape[d].known() && (decl.shape[d].known() || !decl.shape[d].symbol.empty()))
+          inf.shape[d] = decl.shape[d];
     }
   }
 }

@@ -35,8 +35,8 @@ class ModelBuilder {
     if (with_shape)
       for (int64_t d : dims) tt->mutable_shape()->add_dim()->set_dim_value(d);
   }
-  onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& ins, const std::vector<std::string>& outs,
-                        const std::string& name = "") {
+  onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& ins,
+                        const std::vector<std::string>& outs, const std::string& name = "") {
     auto* n = graph().add_node();
     n->set_op_type(op);
     n->set_name(name.empty() ? op + std::to_string(graph().node_size()) : name);
@@ -44,7 +44,9 @@ class ModelBuilder {
     for (const auto& o : outs) n->add_output(o);
     return *n;
   }
-  void initializer(const std::string& name, const Tensor& t) { graph::tensor_to_proto(t, name, graph().add_initializer()); }
+  void initializer(const std::string& name, const Tensor& t) {
+    graph::tensor_to_proto(t, name, graph().add_initializer());
+  }
   std::string bytes() const { return m_.SerializeAsString(); }
 
   static void attr_int(onnx::NodeProto& n, const std::string& name, int64_t v) {
@@ -73,8 +75,10 @@ class ModelBuilder {
     tt->set_elem_type(static_cast<int>(dt));
     auto* sh = tt->mutable_shape();
     for (size_t i = 0; i < dims.size(); ++i) {
-      if (dims[i] >= 0) sh->add_dim()->set_dim_value(dims[i]);
-      else sh->add_dim()->set_dim_param(std::string(1, 'd') += std::to_string(i));
+      if (dims[i] >= 0)
+        sh->add_dim()->set_dim_value(dims[i]);
+      else
+        sh->add_dim()->set_dim_param(std::string(1, 'd') += std::to_string(i));
     }
   }
   onnx::ModelProto m_;

@@ -60,12 +60,21 @@ TEST(Errors, BadInputsThenTheSessionStillRuns) {
   const Tensor x = make_f32({1, 4}, {-1, 2, -3, 4});
   expect_error([&] { s.run({}); }, ErrorCode::kInvalidArgument, {"missing input 'x'"});
   expect_error([&] { s.run({{"X", x}}); }, ErrorCode::kInvalidArgument, {"unknown input 'X'", "inputs are: x"});
-  expect_error([&] { s.run({{"x", Tensor(DType::kInt64, {1, 4})}}); }, ErrorCode::kInvalidArgument,
-               {"input 'x' must be float, got int64"});
-  expect_error([&] { s.run({{"x", Tensor(DType::kFloat, {4})}}); }, ErrorCode::kInvalidArgument,
-               {"input 'x' must have rank 2"});
-  expect_error([&] { s.run({{"x", Tensor(DType::kFloat, {1, 5})}}); }, ErrorCode::kInvalidArgument,
-               {"input 'x' must have shape [d0,4], got [1,5]"});
+  expect_error(
+      [&] {
+        s.run({{"x", Tensor(DType::kInt64, {1, 4})}});
+      },
+      ErrorCode::kInvalidArgument, {"input 'x' must be float, got int64"});
+  expect_error(
+      [&] {
+        s.run({{"x", Tensor(DType::kFloat, {4})}});
+      },
+      ErrorCode::kInvalidArgument, {"input 'x' must have rank 2"});
+  expect_error(
+      [&] {
+        s.run({{"x", Tensor(DType::kFloat, {1, 5})}});
+      },
+      ErrorCode::kInvalidArgument, {"input 'x' must have shape [d0,4], got [1,5]"});
   expect_error([&] { s.run({{"x", x}}, {"nope"}); }, ErrorCode::kInvalidArgument, {"'nope' is not an output"});
   auto out = s.run({{"x", x}});
   EXPECT_EQ(values(out[0]), (std::vector<float>{0, 2, 0, 4}));
@@ -81,8 +90,11 @@ TEST(Errors, GatherIndexOutOfRange) {
   Session s(bytes.data(), bytes.size());
   const Tensor data = make_f32({3, 2}, {0, 1, 2, 3, 4, 5});
   for (int64_t bad : {int64_t{3}, int64_t{-4}, int64_t{1} << 40}) {
-    expect_error([&] { s.run({{"data", data}, {"idx", make_i64({2}, {0, bad})}}); }, ErrorCode::kInvalidArgument,
-                 {"node 'lookup' (Gather)"});
+    expect_error(
+        [&] {
+          s.run({{"data", data}, {"idx", make_i64({2}, {0, bad})}});
+        },
+        ErrorCode::kInvalidArgument, {"node 'lookup' (Gather)"});
   }
   auto out = s.run({{"data", data}, {"idx", make_i64({2}, {2, -3})}});
   EXPECT_EQ(values(out[0]), (std::vector<float>{4, 5, 0, 1}));
@@ -96,8 +108,11 @@ TEST(Errors, ReshapeThatCannotHold) {
   b.output("y", DType::kFloat);
   const std::string bytes = b.bytes();
   Session s(bytes.data(), bytes.size());
-  expect_error([&] { s.run({{"x", Tensor(DType::kFloat, {1, 6})}}); }, ErrorCode::kInvalidArgument,
-               {"node 'reshape_it' (Reshape)"});
+  expect_error(
+      [&] {
+        s.run({{"x", Tensor(DType::kFloat, {1, 6})}});
+      },
+      ErrorCode::kInvalidArgument, {"node 'reshape_it' (Reshape)"});
   auto out = s.run({{"x", Tensor(DType::kFloat, {2, 6})}});
   EXPECT_EQ(out[0].shape(), (std::vector<int64_t>{4, 3}));
 }
@@ -120,8 +135,13 @@ TEST(Errors, AbsurdAndOverflowingDims) {
   const std::string bytes = b.bytes();
   Session s(bytes.data(), bytes.size());
   // 2^62 * 4 overflows int64; 2^30 * 2^20 is absurd for memory.
-  for (auto dims : {std::vector<int64_t>{int64_t{1} << 62, 4}, std::vector<int64_t>{int64_t{1} << 30, int64_t{1} << 20}}) {
-    expect_error([&] { s.run({{"shape", make_i64({2}, dims)}}); }, ErrorCode::kOutOfMemory, {"node 'fill' (ConstantOfShape)"});
+  for (auto dims :
+       {std::vector<int64_t>{int64_t{1} << 62, 4}, std::vector<int64_t>{int64_t{1} << 30, int64_t{1} << 20}}) {
+    expect_error(
+        [&] {
+          s.run({{"shape", make_i64({2}, dims)}});
+        },
+        ErrorCode::kOutOfMemory, {"node 'fill' (ConstantOfShape)"});
   }
   expect_error([&] { s.run({{"shape", make_i64({2}, {-2, 3})}}); }, ErrorCode::kInvalidArgument, {"node 'fill'"});
   auto out = s.run({{"shape", make_i64({2}, {2, 3})}});

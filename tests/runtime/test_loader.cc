@@ -74,7 +74,8 @@ TEST(Loader, ExternalDataIsMapped) {
   t->add_dims(64);
   t->add_dims(4);
   t->set_data_location(onnx::TensorProto::EXTERNAL);
-  for (auto [k, v] : {std::pair<const char*, std::string>{"location", "weights.bin"}, {"offset", "128"},
+  for (auto [k, v] : {std::pair<const char*, std::string>{"location", "weights.bin"},
+                      {"offset", "128"},
                       {"length", std::to_string(w.size() * 4)}}) {
     auto* e = t->add_external_data();
     e->set_key(k);

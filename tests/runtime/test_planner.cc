@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-
 #include <ort_lite/ort_lite.hpp>
 
 #include "model_builder.h"
@@ -19,8 +18,10 @@ TEST(Planner, ChainReusesArenaAndRunsInPlace) {
   std::string prev = "x";
   for (int i = 0; i < 8; ++i) {
     const std::string out = std::string(1, 't') += std::to_string(i);
-    if (i % 2 == 0) b.node("Sigmoid", {prev}, {out});
-    else b.node("Add", {prev, "x"}, {out});
+    if (i % 2 == 0)
+      b.node("Sigmoid", {prev}, {out});
+    else
+      b.node("Add", {prev, "x"}, {out});
     prev = out;
   }
   b.node("Relu", {prev}, {"y"});
