@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 
+#include "graph/passes/optimize.h"
 #include "opset/registry.h"
 #include "runtime/contexts.h"
 #include "runtime/planner.h"
@@ -26,6 +27,8 @@ struct Session::Bound {
 };
 
 Session::Session(std::shared_ptr<graph::Graph> g, Options opts) : graph_(std::move(g)), opts_(opts) {
+  // Each session owns a freshly loaded graph, so the passes may rewrite it in place.
+  if (opts_.optimization_level >= 1) graph::optimize(*graph_, opts_.optimization_level);
   const graph::Graph& gr = *graph_;
   kernels_.reserve(gr.nodes.size());
   for (const graph::Node& n : gr.nodes) {
