@@ -1,0 +1,172 @@
+// Conv micro-benchmarks: ort-lite conv_f32 (bound to each GEMM implementation the host can run)
+// vs oneDNN convolution_forward (f32, forward_inference, format_tag::any chosen by oneDNN; the
+// reorders from/to NCHW happen once outside the timed loop), single thread, shapes from
+// bench/shapes/conv.txt. Names: conv/<impl>/<shape>. Counters: FLOPS (2 MACs per weight tap per
+// output element, as a rate) and bytes/s (x + w + y once).
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/base/isa.h"
+#include "kernels/base/parallel.h"
+#include "kernels/conv/conv.h"
+#include "kernels/gemm/gemm.h"
+
+#ifdef ORTL_BENCH_HAVE_DNNL
+#include <oneapi/dnnl/dnnl.hpp>
+#endif
+#ifdef ORTL_BENCH_HAVE_OMP
+#include <omp.h>
+#endif
+
+namespace {
+
+namespace k = ortl::kernels;
+
+struct ConvShape {
+  const char* name;
+  int64_t c_in, h, w, c_out, kernel, stride, pad, group;
+  int64_t oh() const { return (h + 2 * pad - kernel) / stride + 1; }
+  int64_t ow() const { return (w + 2 * pad - kernel) / stride + 1; }
+  int64_t x_size() const { return c_in * h * w; }
+  int64_t w_size() const { return c_out * (c_in / group) * kernel * kernel; }
+  int64_t y_size() const { return c_out * oh() * ow(); }
+};
+
+// Keep in sync with bench/shapes/conv.txt.
+constexpr ConvShape kShapes[] = {
+    {"rn50_3x3_64", 64, 56, 56, 64, 3, 1, 1, 1},
+    {"rn50_1x1_256to64", 256, 56, 56, 64, 1, 1, 0, 1},
+    {"mbv2_dw3x3_144", 144, 56, 56, 144, 3, 1, 1, 144},
+};
+
+std::vector<float> random_vec(int64_t n, unsigned seed) {
+  std::vector<float> v(static_cast<size_t>(n));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+void set_counters(benchmark::State& state, const ConvShape& s) {
+  const double flops = 2.0 * static_cast<double>(s.y_size()) * static_cast<double>(s.c_in / s.group) *
+                       static_cast<double>(s.kernel * s.kernel);
+  const double bytes = 4.0 * static_cast<double>(s.x_size() + s.w_size() + s.y_size());
+  state.counters["FLOPS"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["bytes"] = benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void bm_ortl(benchmark::State& state, const k::GemmF32Impl* gemm, ConvShape s) {
+  if ((gemm->isa & k::host_isa()) != gemm->isa) {
+    state.SkipWithError("host lacks this ISA");
+    return;
+  }
+  k::ConvParams p;
+  p.batch = 1;
+  p.c_in = s.c_in;
+  p.c_out = s.c_out;
+  p.group = s.group;
+  p.in = {s.h, s.w};
+  p.out = {s.oh(), s.ow()};
+  p.kernel = {s.kernel, s.kernel};
+  p.strides = {s.stride, s.stride};
+  p.dilations = {1, 1};
+  p.pads_begin = {s.pad, s.pad};
+  const std::vector<float> x = random_vec(s.x_size(), 1), w = random_vec(s.w_size(), 2), b = random_vec(s.c_out, 3);
+  std::vector<float> y(static_cast<size_t>(s.y_size()));
+  k::Parallel& par = k::serial();
+  for (auto _ : state) {
+    k::conv_f32(p, x.data(), w.data(), b.data(), y.data(), *gemm, par);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(k::conv_f32_path(p));
+  set_counters(state, s);
+}
+
+#ifdef ORTL_BENCH_HAVE_DNNL
+void bm_dnnl(benchmark::State& state, ConvShape s) {
+  using dnnl::memory;
+  using tag = memory::format_tag;
+  using dt = memory::data_type;
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream strm(eng);
+
+  const memory::dims x_dims = {1, s.c_in, s.h, s.w};
+  const memory::dims y_dims = {1, s.c_out, s.oh(), s.ow()};
+  const memory::dims b_dims = {s.c_out};
+  const bool grouped = s.group > 1;
+  const memory::dims w_dims = grouped ? memory::dims{s.group, s.c_out / s.group, s.c_in / s.group, s.kernel, s.kernel}
+                                      : memory::dims{s.c_out, s.c_in, s.kernel, s.kernel};
+  const memory::dims strides = {s.stride, s.stride};
+  const memory::dims pads = {s.pad, s.pad};
+
+  std::vector<float> x = random_vec(s.x_size(), 1), w = random_vec(s.w_size(), 2), b = random_vec(s.c_out, 3);
+  std::vector<float> y(static_cast<size_t>(s.y_size()));
+  memory user_x({x_dims, dt::f32, tag::nchw}, eng, x.data());
+  memory user_w({w_dims, dt::f32, grouped ? tag::goihw : tag::oihw}, eng, w.data());
+  memory user_b({b_dims, dt::f32, tag::x}, eng, b.data());
+  memory user_y({y_dims, dt::f32, tag::nchw}, eng, y.data());
+
+  const memory::desc x_any(x_dims, dt::f32, tag::any), w_any(w_dims, dt::f32, tag::any),
+      y_any(y_dims, dt::f32, tag::any), b_md(b_dims, dt::f32, tag::x);
+  const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                             x_any, w_any, b_md, y_any, strides, pads, pads);
+  const dnnl::convolution_forward::primitive_desc pd(desc, eng);
+
+  // Reorders into oneDNN's preferred layouts, once, outside the timed loop.
+  memory cx = user_x, cw = user_w, cy = user_y;
+  if (pd.src_desc() != user_x.get_desc()) {
+    cx = memory(pd.src_desc(), eng);
+    dnnl::reorder(user_x, cx).execute(strm, user_x, cx);
+  }
+  if (pd.weights_desc() != user_w.get_desc()) {
+    cw = memory(pd.weights_desc(), eng);
+    dnnl::reorder(user_w, cw).execute(strm, user_w, cw);
+  }
+  if (pd.dst_desc() != user_y.get_desc()) cy = memory(pd.dst_desc(), eng);
+  strm.wait();
+
+  dnnl::convolution_forward conv(pd);
+  for (auto _ : state) {
+    conv.execute(strm, {{DNNL_ARG_SRC, cx}, {DNNL_ARG_WEIGHTS, cw}, {DNNL_ARG_BIAS, user_b}, {DNNL_ARG_DST, cy}});
+    strm.wait();
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(pd.impl_info_str());
+  set_counters(state, s);
+}
+#endif
+
+void register_all() {
+  for (const ConvShape& s : kShapes) {
+    for (const k::GemmF32Impl& impl : k::gemm_f32_impls()) {
+      if (std::string(impl.name) == "gemm_f32_ref") continue;  // the oracle is far too slow here
+      const std::string name = std::string("conv/ortl_") + impl.name + "/" + s.name;
+      benchmark::RegisterBenchmark(name.c_str(), bm_ortl, &impl, s)->Unit(benchmark::kMicrosecond);
+    }
+#ifdef ORTL_BENCH_HAVE_DNNL
+    const std::string name = std::string("conv/onednn/") + s.name;
+    benchmark::RegisterBenchmark(name.c_str(), bm_dnnl, s)->Unit(benchmark::kMicrosecond);
+#endif
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#ifdef ORTL_BENCH_HAVE_OMP
+  omp_set_num_threads(1);  // the oneDNN baseline runs single-threaded, like kernels::serial()
+#endif
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("threads", "1");
+  benchmark::AddCustomContext("host_isa", k::isa_name(k::host_isa()));
+  register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
