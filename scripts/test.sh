@@ -61,10 +61,25 @@ if [[ ! -x $ORTL_BIN ]]; then
   finish
 fi
 
+# The onnx backend node tests, generated once per onnx version into $B/onnx-node (used by the
+# conformance step and by the node-test runners inside some ctest binaries).
+node=$B/onnx-node
+gen_node_tests() {
+  local key
+  key="$(python3 -c 'import onnx; print(onnx.__version__)') $(md5sum tests/conformance/gen_node_tests.py | cut -d' ' -f1)"
+  if [[ ! -f $node/.stamp || $(cat "$node/.stamp") != "$key" ]]; then
+    rm -rf "$node"
+    python3 tests/conformance/gen_node_tests.py "$node" && echo "$key" >"$node/.stamp"
+  else
+    echo "node tests cached in $BUILD_DIR/onnx-node ($(find "$node" -mindepth 1 -maxdepth 1 -type d | wc -l) cases)"
+  fi
+}
+
 # ---- ctest ---------------------------------------------------------------------------------
 if want ctest; then
   banner ctest
   t=$SECONDS
+  gen_node_tests
   ctest --test-dir "$B" --output-on-failure -j "$JOBS" --timeout 600 2>&1 | tee "$B/ctest.log" | grep -Ev '^ +Start +[0-9]+:|^[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed'
   rc=${PIPESTATUS[0]}
   detail=$(grep -E 'tests passed|No tests were found' "$B/ctest.log" | tail -1)
@@ -77,14 +92,7 @@ fi
 if want conformance; then
   banner conformance
   t=$SECONDS
-  node=$B/onnx-node
-  key="$(python3 -c 'import onnx; print(onnx.__version__)') $(md5sum tests/conformance/gen_node_tests.py | cut -d' ' -f1)"
-  if [[ ! -f $node/.stamp || $(cat "$node/.stamp") != "$key" ]]; then
-    rm -rf "$node"
-    python3 tests/conformance/gen_node_tests.py "$node" && echo "$key" >"$node/.stamp"
-  else
-    echo "node tests cached in $BUILD_DIR/onnx-node ($(find "$node" -mindepth 1 -maxdepth 1 -type d | wc -l) cases)"
-  fi
+  gen_node_tests
   if [[ ! -f $node/.stamp ]]; then
     record conformance FAIL $((SECONDS - t)) "gen_node_tests.py failed"
   else
