@@ -2,7 +2,8 @@
 //  - 1x1: kernel 1, stride 1, no padding: Y_g = W_g [C_out/g x C_in/g] * X_g [C_in/g x HW], one
 //    GEMM straight on the input.
 //  - depthwise: group == C_in (C_out any multiple of it), 1-D or 2-D: a direct kernel per output
-//    plane; as a GEMM it would have M = C_out / C_in and K = kernel size, all packing overhead.
+//    plane (depthwise_impl.h, SIMD over output columns); as a GEMM it would have M = C_out / C_in
+//    and K = kernel size, all packing overhead.
 //  - im2col: the columns of a chunk of output positions ([C_in/g * prod(kernel)] x T, T chosen so
 //    the chunk stays around 1 MiB) are gathered into per-thread scratch and multiplied by W_g.
 //    Chunking bounds the scratch for big images and gives the pool independent tasks.
@@ -12,9 +13,14 @@
 
 #include <cstring>
 
+#include "kernels/base/isa.h"
 #include "kernels/conv/conv_common.h"
+#include "kernels/conv/depthwise_impl.h"
 
 namespace ortl::kernels {
+
+void depthwise_plane_f32_avx2(const ConvParams& p, const float* x, const float* w, float bias, float* y);
+
 namespace {
 
 using namespace conv_detail;
@@ -69,38 +75,13 @@ void im2col(const ConvParams& p, const float* x, int64_t channels, int64_t p0, i
   }
 }
 
-// One channel plane, 2-D (1-D as height 1): for each output row and kernel tap, the run of
-// output columns whose input column is inside the image, as one strided multiply-add.
-void depthwise_plane(const ConvParams& p, const float* x, const float* w, float bias, float* y) {
-  const bool two_d = p.in.size() == 2;
-  const int64_t ih = two_d ? p.in[0] : 1, iw = p.in.back(), oh = two_d ? p.out[0] : 1, ow = p.out.back();
-  const int64_t kh = two_d ? p.kernel[0] : 1, kw = p.kernel.back();
-  const int64_t sh = two_d ? p.strides[0] : 1, sw = p.strides.back();
-  const int64_t dh = two_d ? p.dilations[0] : 1, dw = p.dilations.back();
-  const int64_t ph = two_d ? p.pads_begin[0] : 0, pw = p.pads_begin.back();
-  for (int64_t r = 0; r < oh; ++r) {
-    float* yr = y + r * ow;
-    for (int64_t c = 0; c < ow; ++c) yr[c] = bias;
-    for (int64_t a = 0; a < kh; ++a) {
-      const int64_t row = r * sh + a * dh - ph;
-      if (row < 0 || row >= ih) continue;
-      const float* xr = x + row * iw;
-      for (int64_t b = 0; b < kw; ++b) {
-        const float wv = w[a * kw + b];
-        const int64_t base = b * dw - pw;
-        const Range ok = valid_range(base, sw, iw, ow);
-        if (ok.lo >= ok.hi) continue;
-        const float* xs = xr + ok.lo * sw + base;  // input column of output column ok.lo
-        float* ys = yr + ok.lo;
-        const int64_t len = ok.hi - ok.lo;
-        if (sw == 1) {
-          for (int64_t c = 0; c < len; ++c) ys[c] += wv * xs[c];
-        } else {
-          for (int64_t c = 0; c < len; ++c) ys[c] += wv * xs[c * sw];
-        }
-      }
-    }
-  }
+// Direct depthwise kernel per channel plane (depthwise_impl.h): baseline build here, AVX2 + FMA
+// build picked at run time.
+using DepthwisePlaneFn = void (*)(const ConvParams&, const float*, const float*, float, float*);
+DepthwisePlaneFn depthwise_plane_fn() {
+  static const DepthwisePlaneFn fn =
+      (active_isa() & kIsaAvx2) != 0 ? depthwise_plane_f32_avx2 : depthwise_plane_impl;
+  return fn;
 }
 
 }  // namespace
@@ -120,6 +101,7 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
 
   if (is_depthwise(p)) {
     const int64_t mult = p.c_out / p.c_in;
+    const DepthwisePlaneFn depthwise_plane = depthwise_plane_fn();
     par.for_range(p.batch * p.c_out, static_cast<double>(out_size * k_size), [&](int64_t b, int64_t e) {
       for (int64_t plane = b; plane < e; ++plane) {  // plane = n * C_out + co, input channel co / mult
         const int64_t co = plane % p.c_out, xi = plane / p.c_out * p.c_in + co / mult;

@@ -144,6 +144,12 @@ TEST(ConvKernel, Depthwise) {
       make(1, 5, 5, 5, {40}, {7}, {3}, {2}, {3}, {0}),
       make(1, 3, 3, 3, {2, 2}, {3, 3}, {1, 1}, {1, 1}, {2, 2}, {2, 2}),    // all-padding rows
       make(2, 4, 12, 4, {9, 11}, {3, 3}, {2, 1}, {1, 1}, {1, 1}, {1, 1}),  // channel multiplier 3
+      // Wide rows reach the 16- and 8-column register blocks and the two-row path.
+      make(1, 6, 6, 6, {21, 56}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}),   // MobileNet 3x3 s1
+      make(1, 5, 5, 5, {23, 57}, {3, 3}, {2, 2}, {1, 1}, {0, 0}, {1, 1}),   // s2, pad end only
+      make(1, 3, 3, 3, {19, 45}, {5, 5}, {1, 1}, {1, 1}, {2, 2}, {2, 2}),   // EfficientNet 5x5
+      make(1, 4, 8, 4, {17, 40}, {3, 3}, {1, 1}, {2, 2}, {2, 2}, {2, 2}),   // dilation 2, multiplier 2
+      make(1, 2, 2, 2, {9, 33}, {3, 3}, {1, 1}, {1, 1}, {0, 0}, {0, 0}),    // no padding
   };
   uint32_t seed = 300;
   for (const ConvParams& p : cases) {
