@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "kernels/eltwise/half.h"
+
 namespace ortl::opset {
 
 int64_t normalize_axis(int64_t axis, int64_t rank) {
@@ -69,32 +71,25 @@ std::vector<int64_t> read_ints(const Tensor& t) {
   return v;
 }
 
-namespace {
-float half_to_float(uint16_t h) {
-  const uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  uint32_t bits;
-  if (exp == 0) {
-    if (mant == 0) {
-      bits = sign;
-    } else {  // subnormal: renormalise
-      int e = -1;
-      uint32_t m = mant;
-      do {
-        ++e;
-        m <<= 1;
-      } while ((m & 0x400) == 0);
-      bits = sign | ((127 - 15 - e) << 23) | ((m & 0x3ff) << 13);
-    }
-  } else if (exp == 0x1f) {
-    bits = sign | 0x7f800000u | (mant << 13);
-  } else {
-    bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
+void half_to_float(const Tensor& src, float* dst) {
+  if (src.dtype() == DType::kFloat16)
+    kernels::half_to_float(src.data_as<uint16_t>(), dst, src.numel());
+  else
+    kernels::bf16_to_float(src.data_as<uint16_t>(), dst, src.numel());
+}
+
+void float_to_half(const float* src, Tensor& dst) {
+  if (dst.dtype() == DType::kFloat16)
+    kernels::float_to_half(src, dst.data_as<uint16_t>(), dst.numel());
+  else
+    kernels::float_to_bf16(src, dst.data_as<uint16_t>(), dst.numel());
+}
+
+Tensor half_to_float(const Tensor& src) {
+  Tensor f(DType::kFloat, src.shape());
+  half_to_float(src, f.data_as<float>());
   return f;
 }
-}  // namespace
 
 std::vector<float> read_floats(const Tensor& t) {
   std::vector<float> v(static_cast<size_t>(t.numel()));
@@ -105,14 +100,7 @@ std::vector<float> read_floats(const Tensor& t) {
       for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(t.data_as<double>()[i]);
       break;
     case DType::kFloat16:
-      for (size_t i = 0; i < v.size(); ++i) v[i] = half_to_float(t.data_as<uint16_t>()[i]);
-      break;
-    case DType::kBFloat16:
-      for (size_t i = 0; i < v.size(); ++i) {
-        const uint32_t bits = static_cast<uint32_t>(t.data_as<uint16_t>()[i]) << 16;
-        std::memcpy(&v[i], &bits, 4);
-      }
-      break;
+    case DType::kBFloat16: half_to_float(t, v.data()); break;
     default: {
       const auto ints = read_ints(t);
       for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(ints[i]);

@@ -21,6 +21,13 @@ std::vector<int64_t> broadcast_shapes(const std::vector<int64_t>& a, const std::
 std::vector<int64_t> read_ints(const Tensor& t);
 std::vector<float> read_floats(const Tensor& t);
 
+// float16 / bfloat16 <-> float for ops whose kernels are float-only: `src` (or `dst`) is a
+// 16-bit float tensor, the float side holds the same number of elements. Narrowing rounds to
+// nearest even.
+void half_to_float(const Tensor& src, float* dst);
+void float_to_half(const float* src, Tensor& dst);
+Tensor half_to_float(const Tensor& src);  // a float tensor of the same shape
+
 // Product of known dims, or an unknown Dim when any is unknown.
 Dim dim_product(const Shape& s, size_t begin, size_t end);
 

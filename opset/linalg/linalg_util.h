@@ -10,6 +10,7 @@
 #include "kernels/eltwise/half.h"
 #include "kernels/gemm/gemm.h"
 #include "opset/op.h"
+#include "opset/util.h"
 
 namespace ortl::opset::linalg {
 
@@ -36,22 +37,12 @@ inline bool gemm_type_supported(DType dt) {
 // float copy of a float16 / bfloat16 tensor.
 inline std::vector<float> widen(const Tensor& t) {
   std::vector<float> f(static_cast<size_t>(t.numel()));
-  if (t.dtype() == DType::kFloat16) {
-    kernels::half_to_float(t.data_as<uint16_t>(), f.data(), t.numel());
-  } else {
-    kernels::bf16_to_float(t.data_as<uint16_t>(), f.data(), t.numel());
-  }
+  half_to_float(t, f.data());
   return f;
 }
 
 // Rounds float results into a float16 / bfloat16 tensor of the same size.
-inline void narrow(const std::vector<float>& f, Tensor& dst) {
-  if (dst.dtype() == DType::kFloat16) {
-    kernels::float_to_half(f.data(), dst.data_as<uint16_t>(), dst.numel());
-  } else {
-    kernels::float_to_bf16(f.data(), dst.data_as<uint16_t>(), dst.numel());
-  }
-}
+inline void narrow(const std::vector<float>& f, Tensor& dst) { float_to_half(f.data(), dst); }
 
 template <class T>
 void run_gemm(const kernels::GemmArgs<T>& args, const kernels::GemmF32Impl& impl, kernels::Parallel& par) {

@@ -66,24 +66,6 @@ std::vector<int64_t> broadcast_of(std::initializer_list<const Tensor*> ins) {
   return s;
 }
 
-Tensor to_float(const Tensor& t) {
-  Tensor f(DType::kFloat, t.shape());
-  if (t.dtype() == DType::kFloat16) {
-    kernels::half_to_float(t.data_as<uint16_t>(), f.data_as<float>(), t.numel());
-  } else {
-    kernels::bf16_to_float(t.data_as<uint16_t>(), f.data_as<float>(), t.numel());
-  }
-  return f;
-}
-
-void store_float(const Tensor& f, Tensor& dst) {
-  if (dst.dtype() == DType::kFloat16) {
-    kernels::float_to_half(f.data_as<float>(), dst.data_as<uint16_t>(), f.numel());
-  } else {
-    kernels::float_to_bf16(f.data_as<float>(), dst.data_as<uint16_t>(), f.numel());
-  }
-}
-
 Tensor convert(const Tensor& t, DType to, kernels::Parallel& par) {
   Tensor out(to, t.shape());
   dispatch_storage(t.dtype(), "Cast", [&](auto s) {

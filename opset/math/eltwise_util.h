@@ -31,9 +31,9 @@ kernels::BroadcastPlan make_plan(const Tensor& out, std::initializer_list<const 
 // Shape broadcast of run-time tensors (throws on mismatch).
 std::vector<int64_t> broadcast_of(std::initializer_list<const Tensor*> ins);
 
-// float16 / bfloat16 <-> float tensors (same shape).
-Tensor to_float(const Tensor& t);
-void store_float(const Tensor& f, Tensor& dst);  // dst is float16 or bfloat16
+// float16 / bfloat16 <-> float tensors (same shape), through opset/util.h's converters.
+inline Tensor to_float(const Tensor& t) { return half_to_float(t); }
+inline void store_float(const Tensor& f, Tensor& dst) { float_to_half(f.data_as<float>(), dst); }
 
 // Tensor of `to` holding t's values converted (Cast semantics); same shape. t != string.
 Tensor convert(const Tensor& t, DType to, kernels::Parallel& par);

@@ -3,42 +3,24 @@
 #include <optional>
 #include <vector>
 
-#include "kernels/eltwise/half.h"
+#include "opset/util.h"
 
 namespace ortl::opset::nn {
 namespace {
-
-Tensor widen(const Tensor& t) {
-  Tensor f(DType::kFloat, t.shape());
-  if (t.dtype() == DType::kFloat16) {
-    kernels::half_to_float(t.data_as<uint16_t>(), f.data_as<float>(), t.numel());
-  } else {
-    kernels::bf16_to_float(t.data_as<uint16_t>(), f.data_as<float>(), t.numel());
-  }
-  return f;
-}
-
-void narrow(const Tensor& f, Tensor& dst) {
-  if (dst.dtype() == DType::kFloat16) {
-    kernels::float_to_half(f.data_as<float>(), dst.data_as<uint16_t>(), f.numel());
-  } else {
-    kernels::float_to_bf16(f.data_as<float>(), dst.data_as<uint16_t>(), f.numel());
-  }
-}
 
 class WidenedContext final : public RunContext {
  public:
   explicit WidenedContext(RunContext& real) : real_(real), ins_(static_cast<size_t>(real.num_inputs())) {
     for (int i = 0; i < real.num_inputs(); ++i) {
       const Tensor* t = real.input(i);
-      if (t && is_half(t->dtype())) ins_[i] = widen(*t);
+      if (t && is_half(t->dtype())) ins_[i] = half_to_float(*t);
     }
     outs_.resize(static_cast<size_t>(real.num_outputs()));
   }
   // Narrows every float stand-in into its real 16-bit output.
   void finish() {
     for (auto& o : outs_) {
-      if (o.real) narrow(o.wide, *o.real);
+      if (o.real) float_to_half(o.wide.data_as<float>(), *o.real);
     }
   }
 
