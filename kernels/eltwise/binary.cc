@@ -117,16 +117,7 @@ void pow_mixed(const BroadcastPlan& p, const T* a, const double* b, T* dst, Para
 #define ORTL_INSTANTIATE(T)                                                                      \
   template void binary<T>(BinaryOp, const BroadcastPlan&, const T*, const T*, void*, Parallel&); \
   template void pow_mixed<T>(const BroadcastPlan&, const T*, const double*, T*, Parallel&);
-ORTL_INSTANTIATE(float)
-ORTL_INSTANTIATE(double)
-ORTL_INSTANTIATE(int8_t)
-ORTL_INSTANTIATE(uint8_t)
-ORTL_INSTANTIATE(int16_t)
-ORTL_INSTANTIATE(uint16_t)
-ORTL_INSTANTIATE(int32_t)
-ORTL_INSTANTIATE(uint32_t)
-ORTL_INSTANTIATE(int64_t)
-ORTL_INSTANTIATE(uint64_t)
+ORTL_ELTWISE_TYPES(ORTL_INSTANTIATE)
 #undef ORTL_INSTANTIATE
 
 }  // namespace ortl::kernels

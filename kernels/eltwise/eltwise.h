@@ -13,6 +13,10 @@
 #include "kernels/base/parallel.h"
 #include "kernels/eltwise/broadcast.h"
 
+// The element types every eltwise kernel template is instantiated for (in its .cc file).
+#define ORTL_ELTWISE_TYPES(M) \
+  M(float) M(double) M(int8_t) M(uint8_t) M(int16_t) M(uint16_t) M(int32_t) M(uint32_t) M(int64_t) M(uint64_t)
+
 namespace ortl::kernels {
 
 enum class BinaryOp : uint8_t {

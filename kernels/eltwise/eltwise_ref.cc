@@ -246,16 +246,7 @@ void unary_ref(UnaryOp op, const UnaryParams& prm, const T* src, T* dst, int64_t
   template void binary_ref<T>(BinaryOp, const std::vector<int64_t>&, const std::vector<int64_t>&, const T*, \
                               const std::vector<int64_t>&, const T*, void*);                                \
   template void unary_ref<T>(UnaryOp, const UnaryParams&, const T*, T*, int64_t);
-ORTL_INSTANTIATE(float)
-ORTL_INSTANTIATE(double)
-ORTL_INSTANTIATE(int8_t)
-ORTL_INSTANTIATE(uint8_t)
-ORTL_INSTANTIATE(int16_t)
-ORTL_INSTANTIATE(uint16_t)
-ORTL_INSTANTIATE(int32_t)
-ORTL_INSTANTIATE(uint32_t)
-ORTL_INSTANTIATE(int64_t)
-ORTL_INSTANTIATE(uint64_t)
+ORTL_ELTWISE_TYPES(ORTL_INSTANTIATE)
 #undef ORTL_INSTANTIATE
 
 }  // namespace ortl::kernels

@@ -169,16 +169,7 @@ void where(const BroadcastPlan& p, const uint8_t* cond, const T* x, const T* y, 
 #define ORTL_INSTANTIATE(T)                                                              \
   template void unary<T>(UnaryOp, const UnaryParams&, const T*, T*, int64_t, Parallel&); \
   template void clip<T>(const T*, T*, int64_t, T, T, Parallel&);
-ORTL_INSTANTIATE(float)
-ORTL_INSTANTIATE(double)
-ORTL_INSTANTIATE(int8_t)
-ORTL_INSTANTIATE(uint8_t)
-ORTL_INSTANTIATE(int16_t)
-ORTL_INSTANTIATE(uint16_t)
-ORTL_INSTANTIATE(int32_t)
-ORTL_INSTANTIATE(uint32_t)
-ORTL_INSTANTIATE(int64_t)
-ORTL_INSTANTIATE(uint64_t)
+ORTL_ELTWISE_TYPES(ORTL_INSTANTIATE)
 #undef ORTL_INSTANTIATE
 
 template void is_nan<float>(const float*, uint8_t*, int64_t);
