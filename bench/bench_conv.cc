@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_main.h"
 #include "kernels/base/isa.h"
 #include "kernels/base/parallel.h"
 #include "kernels/conv/conv.h"
@@ -17,9 +18,6 @@
 
 #ifdef ORTL_BENCH_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.hpp>
-#endif
-#ifdef ORTL_BENCH_HAVE_OMP
-#include <omp.h>
 #endif
 
 namespace {
@@ -157,16 +155,4 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-#ifdef ORTL_BENCH_HAVE_OMP
-  omp_set_num_threads(1);  // the oneDNN baseline runs single-threaded, like kernels::serial()
-#endif
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("threads", "1");
-  benchmark::AddCustomContext("host_isa", k::isa_name(k::host_isa()));
-  register_all();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return ortl::bench::run_benchmarks(argc, argv, register_all); }

@@ -9,15 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_main.h"
 #include "kernels/base/isa.h"
 #include "kernels/base/parallel.h"
 #include "kernels/gemm/gemm.h"
 
 #ifdef ORTL_BENCH_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.h>
-#endif
-#ifdef ORTL_BENCH_HAVE_OMP
-#include <omp.h>
 #endif
 
 namespace {
@@ -91,8 +89,8 @@ void bm_ortl(benchmark::State& state, const k::GemmF32Impl* impl, GemmShape s) {
 void bm_dnnl(benchmark::State& state, GemmShape s) {
   Buffers buf(s);
   for (auto _ : state) {
-    const dnnl_status_t st = dnnl_sgemm('N', 'N', s.m, s.n, s.k, 1.0f, buf.a.data(), s.k, buf.b.data(), s.n, 0.0f,
-                                        buf.c.data(), s.n);
+    const dnnl_status_t st =
+        dnnl_sgemm('N', 'N', s.m, s.n, s.k, 1.0f, buf.a.data(), s.k, buf.b.data(), s.n, 0.0f, buf.c.data(), s.n);
     if (st != dnnl_success) {
       state.SkipWithError("dnnl_sgemm failed");
       return;
@@ -121,16 +119,4 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-#ifdef ORTL_BENCH_HAVE_OMP
-  omp_set_num_threads(1);  // the oneDNN baseline runs single-threaded, like kernels::serial()
-#endif
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::AddCustomContext("threads", "1");
-  benchmark::AddCustomContext("host_isa", k::isa_name(k::host_isa()));
-  register_all();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return ortl::bench::run_benchmarks(argc, argv, register_all); }

@@ -1,0 +1,29 @@
+// The main() every bench_<family> binary shares: single-threaded baselines, host ISA in the
+// context, then the family's own registrations.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include "kernels/base/isa.h"
+
+#ifdef ORTL_BENCH_HAVE_OMP
+#include <omp.h>
+#endif
+
+namespace ortl::bench {
+
+inline int run_benchmarks(int argc, char** argv, void (*register_all)()) {
+#ifdef ORTL_BENCH_HAVE_OMP
+  omp_set_num_threads(1);  // the oneDNN baseline runs single-threaded, like kernels::serial()
+#endif
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("threads", "1");
+  benchmark::AddCustomContext("host_isa", kernels::isa_name(kernels::host_isa()));
+  register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
+}  // namespace ortl::bench
