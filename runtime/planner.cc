@@ -30,8 +30,9 @@ bool static_type(const graph::TypeInfo& t) {
 }
 
 // Infers node i; with `fold`, evaluates it now when its inputs are all known and small.
+// `vals` is a per-value scratch table, empty on entry and on return.
 void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, InferState& st, bool fold,
-                kernels::Parallel& par, int& symbols) {
+                kernels::Parallel& par, int& symbols, std::vector<Tensor>& vals) {
   const graph::Node& n = g.nodes[i];
   TableInferContext ictx(n, st.types, st.values, symbols);
   k.infer(ictx);
@@ -64,7 +65,6 @@ void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, Infer
     return;
   }
   if (!all_known || out_elems > kMaxFoldElements || n.outputs.empty()) return;
-  std::vector<Tensor> vals(g.values.size());
   for (int in : n.inputs)
     if (in >= 0) vals[in] = *st.values[in];
   TableRunContext rctx(n, k, vals, st.types, par);
@@ -79,6 +79,10 @@ void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, Infer
     st.values[o] = shares ? t.clone() : t;
     st.types[o] = graph::TypeInfo::of(t.dtype(), graph::from_concrete(t.shape()));
   }
+  for (int v : n.inputs)
+    if (v >= 0) vals[v] = Tensor();
+  for (int v : n.outputs)
+    if (v >= 0) vals[v] = Tensor();
   st.folded[i] = 1;
 }
 
@@ -88,11 +92,12 @@ void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset:
                  bool fold, kernels::Parallel& par) {
   st.folded.assign(g.nodes.size(), 0);
   int symbols = 0;
+  std::vector<Tensor> scratch(g.values.size());  // one table for every folded node
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const graph::Node& n = g.nodes[i];
     const opset::OpKernel& k = *kernels[i];
     try {
-      infer_node(g, i, k, st, fold, par, symbols);
+      infer_node(g, i, k, st, fold, par, symbols, scratch);
     } catch (const Error& e) {
       rethrow_with_node(e, g, n);
     }
