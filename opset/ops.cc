@@ -15,6 +15,14 @@ std::vector<OpEntry> builtin_ops() {
 #include "opset/reduce/ops.inc"
 #include "opset/resize/ops.inc"
 #include "opset/tensor/ops.inc"
+#include "opset/quant/ops.inc"
+#include "opset/attention/ops.inc"
+#include "opset/loss/ops.inc"
+#include "opset/control/ops.inc"
+#include "opset/vision/ops.inc"
+#include "opset/signal/ops.inc"
+#include "opset/rnn/ops.inc"
+#include "opset/text/ops.inc"
   };
 }
 
