@@ -102,6 +102,9 @@ if want conformance; then
     tail -n 1 "$B/conformance.log"
     python3 tests/conformance/compare_pass.py "$B/conformance.log"
     cmp_rc=$?
+    # Per-family pass counts and every non-passing case with its reason (docs/conformance.md is
+    # this file, committed from a full run).
+    python3 tests/conformance/report.py "$B/conformance.log" "$node" "$B/conformance.md" || true
     counts=$(tail -n 1 "$B/conformance.log")
     if ((rc == 124 || rc == 137)); then
       record conformance FAIL $((SECONDS - t)) "ort-lite test timed out after ${CONFORMANCE_TIMEOUT:-900}s (log: $BUILD_DIR/conformance.log)"
