@@ -67,6 +67,7 @@ int bench(const BenchArgs& a) {
   check(a.iters > 0 && a.warmup >= 0, ErrorCode::kInvalidArgument, "--iters must be > 0 and --warmup >= 0");
   runtime::Options opts;
   opts.threads = a.in.threads;
+  opts.optimization_level = a.in.opt_level;
   opts.verbose = a.in.verbose;
   auto t0 = Clock::now();
   runtime::Session s(graph::load_model_file(a.model), opts);

@@ -27,6 +27,7 @@ std::string file_safe(std::string name) {
 int run_model(const RunArgs& a) {
   runtime::Options opts;
   opts.threads = a.in.threads;
+  opts.optimization_level = a.in.opt_level;
   opts.verbose = a.in.verbose;
   runtime::Session s(graph::load_model_file(a.model), opts);
   auto inputs = make_inputs(s, a.in);

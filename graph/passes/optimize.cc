@@ -66,6 +66,7 @@ PassStats optimize(Graph& g, int level) {
   // Each pass expects current links and leaves them stale when it changed something.
   if (passes::remove_identity_dropout(g, stats)) g.finalize();
   if (passes::fold_conv_batchnorm(g, stats)) g.finalize();
+  if (passes::fuse_conv_activation(g, stats)) g.finalize();
   return stats;
 }
 

@@ -1,5 +1,6 @@
 // Graph simplification passes run at session creation (SessionOptions.optimization_level >= 1):
-// Identity / inference-Dropout removal, then Conv + BatchNormalization folding. Only the top-level
+// Identity / inference-Dropout removal, Conv + BatchNormalization folding, then Conv [+ Add]
+// [+ activation] fusion into ai.ortlite.FusedConv. Only the top-level
 // graph is rewritten; values read by subgraphs (by name) are left alone.
 #pragma once
 
@@ -11,7 +12,9 @@ struct PassStats {
   int removed_identity = 0;  // Identity nodes bypassed and removed
   int removed_dropout = 0;   // inference Dropout nodes bypassed and removed
   int folded_bn = 0;         // BatchNormalization nodes folded into the preceding Conv
-  int total() const { return removed_identity + removed_dropout + folded_bn; }
+  int fused_conv_add = 0;    // Add nodes fused into the preceding Conv (residual sum)
+  int fused_conv_act = 0;    // activations (Relu, Clip, LeakyRelu, HardSwish, SiLU) fused into a Conv
+  int total() const { return removed_identity + removed_dropout + folded_bn + fused_conv_add + fused_conv_act; }
 };
 
 // Runs every pass enabled at `level` (nothing below 1) and re-finalizes the graph when anything

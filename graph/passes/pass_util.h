@@ -27,5 +27,6 @@ void erase_nodes(Graph& g, const std::vector<char>& dead);
 // producer/consumer links must be current on entry (finalize()) and are stale on exit when true.
 bool remove_identity_dropout(Graph& g, PassStats& stats);
 bool fold_conv_batchnorm(Graph& g, PassStats& stats);
+bool fuse_conv_activation(Graph& g, PassStats& stats);
 
 }  // namespace ortl::graph::passes

@@ -11,11 +11,14 @@
 // otherwise the GEMM itself runs in parallel.
 #include "kernels/conv/conv.h"
 
+#include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/base/isa.h"
 #include "kernels/conv/conv_common.h"
 #include "kernels/conv/depthwise_impl.h"
+#include "kernels/eltwise/fast_math.h"
 
 namespace ortl::kernels {
 
@@ -79,12 +82,52 @@ void im2col(const ConvParams& p, const float* x, int64_t channels, int64_t p0, i
 // build picked at run time.
 using DepthwisePlaneFn = void (*)(const ConvParams&, const float*, const float*, float, float*);
 DepthwisePlaneFn depthwise_plane_fn() {
-  static const DepthwisePlaneFn fn =
-      (active_isa() & kIsaAvx2) != 0 ? depthwise_plane_f32_avx2 : depthwise_plane_impl;
+  static const DepthwisePlaneFn fn = (active_isa() & kIsaAvx2) != 0 ? depthwise_plane_f32_avx2 : depthwise_plane_impl;
   return fn;
 }
 
+// y = act(y + bias + sum): one switch per row, a plain loop per activation (vectorized).
+template <class T>
+void epilogue_row(T* y, const T* sum, int64_t n, T bias, const ConvEpilogue& ep) {
+  using Act = ConvEpilogue::Act;
+  if (sum) {
+    for (int64_t j = 0; j < n; ++j) y[j] += bias + sum[j];
+  } else if (bias != T(0)) {
+    for (int64_t j = 0; j < n; ++j) y[j] += bias;
+  }
+  const T a = static_cast<T>(ep.alpha), b = static_cast<T>(ep.beta);
+  switch (ep.act) {
+    case Act::kNone: break;
+    case Act::kRelu:
+      for (int64_t j = 0; j < n; ++j) y[j] = y[j] > T(0) ? y[j] : T(0);
+      break;
+    case Act::kClip:
+      for (int64_t j = 0; j < n; ++j) y[j] = std::min(std::max(y[j], a), b);
+      break;
+    case Act::kLeakyRelu:
+      for (int64_t j = 0; j < n; ++j) y[j] = y[j] < T(0) ? a * y[j] : y[j];
+      break;
+    case Act::kHardSwish:
+      for (int64_t j = 0; j < n; ++j) y[j] *= std::min(std::max(y[j] * T(1.0 / 6.0) + T(0.5), T(0)), T(1));
+      break;
+    case Act::kSilu:
+      if constexpr (std::is_same_v<T, float>) {
+        for (int64_t j = 0; j < n; ++j) y[j] *= fastmath::sigmoid_f32(y[j]);
+      } else {
+        for (int64_t j = 0; j < n; ++j) y[j] /= T(1) + std::exp(-y[j]);
+      }
+      break;
+  }
+}
+
 }  // namespace
+
+void conv_epilogue_row(float* y, const float* sum, int64_t n, float bias, const ConvEpilogue& ep) {
+  epilogue_row(y, sum, n, bias, ep);
+}
+void conv_epilogue_row(double* y, const double* sum, int64_t n, double bias, const ConvEpilogue& ep) {
+  epilogue_row(y, sum, n, bias, ep);
+}
 
 const char* conv_f32_path(const ConvParams& p) {
   if (is_depthwise(p)) return "depthwise";
@@ -93,7 +136,7 @@ const char* conv_f32_path(const ConvParams& p) {
 }
 
 void conv_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y, const GemmF32Impl& gemm,
-              Parallel& par) {
+              Parallel& par, const ConvEpilogue& ep) {
   const int64_t in_size = product(p.in), out_size = product(p.out), k_size = product(p.kernel);
   const int64_t cin_g = p.c_in / p.group, cout_g = p.c_out / p.group, kdim = cin_g * k_size;
   if (p.batch == 0 || p.c_out == 0 || out_size == 0) return;
@@ -106,6 +149,9 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
       for (int64_t plane = b; plane < e; ++plane) {  // plane = n * C_out + co, input channel co / mult
         const int64_t co = plane % p.c_out, xi = plane / p.c_out * p.c_in + co / mult;
         depthwise_plane(p, x + xi * in_size, w + co * k_size, bias ? bias[co] : 0.f, y + plane * out_size);
+        if (!ep.trivial()) {
+          conv_epilogue_row(y + plane * out_size, ep.sum ? ep.sum + plane * out_size : nullptr, out_size, 0.f, ep);
+        }
       }
     });
     return;
@@ -137,11 +183,11 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
       args.b = col, args.ldb = cols;
     }
     gemm.run(args, inner);
-    if (bias) {
+    if (bias || !ep.trivial()) {
+      const float* sg = ep.sum ? ep.sum + (yg - y) : nullptr;
       for (int64_t co = 0; co < cout_g; ++co) {
-        const float b = bias[g * cout_g + co];
-        float* row = yg + co * out_size;
-        for (int64_t j = 0; j < cols; ++j) row[j] += b;
+        conv_epilogue_row(yg + co * out_size, sg ? sg + co * out_size : nullptr, cols,
+                          bias ? bias[g * cout_g + co] : 0.f, ep);
       }
     }
   };

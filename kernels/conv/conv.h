@@ -30,6 +30,21 @@ struct ConvParams {
   int64_t spatial_rank() const { return static_cast<int64_t>(in.size()); }
 };
 
+// What the conv applies to each output element after the bias, while the tile is still in cache
+// (the Conv + Add + activation fusion): y = act(y + sum), sum optional and laid out like y.
+struct ConvEpilogue {
+  enum class Act : uint8_t { kNone, kRelu, kClip, kLeakyRelu, kHardSwish, kSilu };
+  Act act = Act::kNone;
+  float alpha = 0.f, beta = 0.f;  // kClip: [alpha, beta]; kLeakyRelu: slope alpha
+  const float* sum = nullptr;
+  bool trivial() const { return act == Act::kNone && sum == nullptr; }
+};
+
+// y[j] = act(y[j] + bias + sum[j]) for j < n (sum may be null), the epilogue's element rule.
+void conv_epilogue_row(float* y, const float* sum, int64_t n, float bias, const ConvEpilogue& ep);
+// The same rule for double (reference path) and for a whole tensor without sum.
+void conv_epilogue_row(double* y, const double* sum, int64_t n, double bias, const ConvEpilogue& ep);
+
 // Which fast path conv_f32 takes for these params ("1x1", "depthwise", "im2col").
 const char* conv_f32_path(const ConvParams& p);
 
@@ -39,8 +54,9 @@ template <class T>
 void conv_transpose_ref(const ConvParams& p, const T* x, const T* w, const T* bias, T* y);
 
 // bias may be null. `gemm` is the GEMM implementation the caller bound at plan time.
+// `ep` (with ep.sum indexed like y) is applied per output tile.
 void conv_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y, const GemmF32Impl& gemm,
-              Parallel& par);
+              Parallel& par, const ConvEpilogue& ep = {});
 void conv_transpose_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y,
                         const GemmF32Impl& gemm, Parallel& par);
 

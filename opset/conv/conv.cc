@@ -1,31 +1,60 @@
-// Conv (1, 11, 22) and ConvTranspose (1, 11, 22). The versions differ only in the dtypes they
-// admit, so one builder serves all; auto_pad, pads, kernel_shape (inferred from W when absent),
-// output_padding and output_shape are resolved in conv_attrs.cc. float runs the fast kernels
-// with the GEMM selected when the node is built; float16 / bfloat16 run them on float copies;
-// double runs the reference loops.
+// Conv (1, 11, 22), ConvTranspose (1, 11, 22) and the internal FusedConv (domain ai.ortlite).
+// The Conv versions differ only in the dtypes they admit, so one builder serves all; auto_pad,
+// pads, kernel_shape (inferred from W when absent), output_padding and output_shape are resolved
+// in conv_attrs.cc. float runs the fast kernels with the GEMM selected when the node is built;
+// float16 / bfloat16 run them on float copies; double runs the reference loops.
+//
+// FusedConv is what graph/passes/fuse_conv_activation.cc makes of Conv [+ Add(Z)] [+ activation]:
+// inputs X, W, B (optional), Z (optional), the Conv attributes plus `activation` (Relu, Clip,
+// LeakyRelu, HardSwish, Silu) with `activation_alpha` / `activation_beta`. Output: act(conv + Z).
+// Z of the conv's own shape is added in the kernel's epilogue; any other Z (numpy broadcasting,
+// which the pass cannot rule out before shapes are known) takes a plain second pass.
 #include "kernels/conv/conv.h"
 
+#include "kernels/eltwise/broadcast.h"
 #include "opset/conv/conv.h"
 #include "opset/conv/conv_attrs.h"
 #include "opset/linalg/linalg_util.h"
+#include "opset/util.h"
 
 namespace ortl::opset {
 namespace {
 
+using Epilogue = kernels::ConvEpilogue;
+
 class ConvOp final : public OpKernel {
  public:
-  explicit ConvOp(conv::ConvAttrs attrs)
-      : attrs_(std::move(attrs)), gemm_(&kernels::select_gemm_f32(kernels::active_isa())) {}
+  ConvOp(conv::ConvAttrs attrs, Epilogue ep, bool fused, bool has_sum)
+      : attrs_(std::move(attrs)),
+        ep_(ep),
+        fused_(fused),
+        has_sum_(has_sum),
+        gemm_(&kernels::select_gemm_f32(kernels::active_isa())) {}
 
-  void infer(InferContext& ctx) const override { conv::infer_conv(attrs_, ctx); }
+  void infer(InferContext& ctx) const override {
+    TypeInfo y = conv::conv_output_type(attrs_, ctx);
+    if (fused_ && ctx.has_input(3)) {
+      const TypeInfo& z = ctx.input_type(3);
+      check(z.dtype == y.dtype || z.dtype == DType::kUndefined || y.dtype == DType::kUndefined,
+            ErrorCode::kInvalidArgument, "FusedConv: Z is ", dtype_name(z.dtype), " but X is ", dtype_name(y.dtype));
+      if (y.has_shape && z.has_shape) {
+        y.shape = broadcast_shapes(y.shape, z.shape);
+      } else {
+        y.has_shape = false;
+        y.shape.clear();
+      }
+    }
+    ctx.set_output(0, y);
+  }
 
   void run(RunContext& ctx) const override {
-    const char* op = attrs_.transpose ? "ConvTranspose" : "Conv";
+    const char* op = fused_ ? "FusedConv" : attrs_.transpose ? "ConvTranspose" : "Conv";
     const Tensor& x = *ctx.input(0);
     const Tensor& w = *ctx.input(1);
     const Tensor* b = ctx.num_inputs() > 2 ? ctx.input(2) : nullptr;
-    check(w.dtype() == x.dtype() && (!b || b->dtype() == x.dtype()), ErrorCode::kInvalidArgument, op,
-          ": X, W and B must share one dtype");
+    const Tensor* z = fused_ && ctx.num_inputs() > 3 ? ctx.input(3) : nullptr;
+    check(w.dtype() == x.dtype() && (!b || b->dtype() == x.dtype()) && (!z || z->dtype() == x.dtype()),
+          ErrorCode::kInvalidArgument, op, ": X, W, B (and Z) must share one dtype");
     const conv::Geometry g = conv::resolve(attrs_, x.shape(), w.shape());
     if (b) {
       check(b->rank() == 1 && b->dim(0) == g.c_out, ErrorCode::kInvalidArgument, op, ": B must be 1-D with ", g.c_out,
@@ -33,19 +62,37 @@ class ConvOp final : public OpKernel {
     }
     std::vector<int64_t> shape = {g.batch, g.c_out};
     shape.insert(shape.end(), g.out.begin(), g.out.end());
-    Tensor& y = ctx.output(0, shape);
-    const kernels::ConvParams& p = g.params;
+    if (z && z->shape() != shape) return run_broadcast_sum(ctx, g.params, shape, x, w, b, *z);
+    compute(g.params, x, w, b, z, ep_, ctx.output(0, shape), ctx.par());
+  }
+
+  std::string kernel_name() const override {
+    std::string name = std::string(attrs_.transpose ? "conv_transpose_f32+" : "conv_f32+") + gemm_->name;
+    if (fused_ && ep_.act != Epilogue::Act::kNone) name += "+act";
+    if (has_sum_) name += "+sum";
+    return name;
+  }
+
+ private:
+  // y = act(conv(x, w, b) + z), z null or of y's shape.
+  void compute(const kernels::ConvParams& p, const Tensor& x, const Tensor& w, const Tensor* b, const Tensor* z,
+               Epilogue ep, Tensor& y, kernels::Parallel& par) const {
     switch (x.dtype()) {
       case DType::kFloat:
-        run_f32(p, x.data_as<float>(), w.data_as<float>(), b ? b->data_as<float>() : nullptr, y.data_as<float>(),
-                ctx.par());
+        ep.sum = z ? z->data_as<float>() : nullptr;
+        run_f32(p, x.data_as<float>(), w.data_as<float>(), b ? b->data_as<float>() : nullptr, y.data_as<float>(), ep,
+                par);
         break;
       case DType::kDouble: {
         const double* bias = b ? b->data_as<double>() : nullptr;
+        double* yd = y.data_as<double>();
         if (attrs_.transpose) {
-          kernels::conv_transpose_ref(p, x.data_as<double>(), w.data_as<double>(), bias, y.data_as<double>());
+          kernels::conv_transpose_ref(p, x.data_as<double>(), w.data_as<double>(), bias, yd);
         } else {
-          kernels::conv_ref(p, x.data_as<double>(), w.data_as<double>(), bias, y.data_as<double>());
+          kernels::conv_ref(p, x.data_as<double>(), w.data_as<double>(), bias, yd);
+        }
+        if (z || ep.act != Epilogue::Act::kNone) {
+          kernels::conv_epilogue_row(yd, z ? z->data_as<double>() : nullptr, y.numel(), 0.0, ep);
         }
         break;
       }
@@ -53,40 +100,100 @@ class ConvOp final : public OpKernel {
       case DType::kBFloat16: {
         const std::vector<float> xf = linalg::widen(x), wf = linalg::widen(w);
         const std::vector<float> bf = b ? linalg::widen(*b) : std::vector<float>();
+        const std::vector<float> zf = z ? linalg::widen(*z) : std::vector<float>();
         std::vector<float> yf(static_cast<size_t>(y.numel()));
-        run_f32(p, xf.data(), wf.data(), b ? bf.data() : nullptr, yf.data(), ctx.par());
+        ep.sum = z ? zf.data() : nullptr;
+        run_f32(p, xf.data(), wf.data(), b ? bf.data() : nullptr, yf.data(), ep, par);
         linalg::narrow(yf, y);
         break;
       }
-      default: fail(ErrorCode::kNotImplemented, op, ": dtype ", dtype_name(x.dtype()), " is not supported");
+      default: fail(ErrorCode::kNotImplemented, "Conv: dtype ", dtype_name(x.dtype()), " is not supported");
     }
   }
 
-  std::string kernel_name() const override {
-    return std::string(attrs_.transpose ? "conv_transpose_f32+" : "conv_f32+") + gemm_->name;
+  // Z broadcasts against the conv output (or widens it): conv into a scratch tensor, then
+  // out = act(conv + Z) elementwise.
+  void run_broadcast_sum(RunContext& ctx, const kernels::ConvParams& p, const std::vector<int64_t>& shape,
+                         const Tensor& x, const Tensor& w, const Tensor* b, const Tensor& z) const {
+    check(kernels::broadcasts_to(shape, broadcast_shapes(shape, z.shape())), ErrorCode::kInvalidArgument,
+          "FusedConv: Z ", shape_str(z.shape()), " does not broadcast with the conv output ", shape_str(shape));
+    const std::vector<int64_t> out_shape = broadcast_shapes(shape, z.shape());
+    const bool half = linalg::is_half(x.dtype());
+    const DType wide = half ? DType::kFloat : x.dtype();
+    Tensor c(x.dtype(), shape);
+    compute(p, x, w, b, nullptr, Epilogue{}, c, ctx.par());
+    Tensor cw = half ? half_to_float(c) : c;
+    Tensor zw = half ? half_to_float(z) : z;
+    Tensor& y = ctx.output(0, out_shape);
+    Tensor yw = half ? Tensor(wide, out_shape) : y;
+    const kernels::BroadcastPlan plan = kernels::make_broadcast_plan(out_shape, {shape, z.shape()});
+    Epilogue act = ep_;
+    act.sum = nullptr;
+    auto add = [&]<class T>(T* out, const T* cp, const T* zp) {
+      kernels::for_each_run(plan, 0, plan.numel, [&](int64_t o, const int64_t* off, int64_t n) {
+        const int64_t s0 = plan.inner_stride(0), s1 = plan.inner_stride(1);
+        for (int64_t j = 0; j < n; ++j) out[o + j] = cp[off[0] + j * s0] + zp[off[1] + j * s1];
+        kernels::conv_epilogue_row(out + o, nullptr, n, T(0), act);
+      });
+    };
+    if (wide == DType::kDouble) {
+      add(yw.data_as<double>(), cw.data_as<double>(), zw.data_as<double>());
+    } else {
+      add(yw.data_as<float>(), cw.data_as<float>(), zw.data_as<float>());
+    }
+    if (half) float_to_half(yw.data_as<float>(), y);
   }
 
- private:
   void run_f32(const kernels::ConvParams& p, const float* x, const float* w, const float* bias, float* y,
-               kernels::Parallel& par) const {
+               const Epilogue& ep, kernels::Parallel& par) const {
     if (attrs_.transpose) {
       kernels::conv_transpose_f32(p, x, w, bias, y, *gemm_, par);
     } else {
-      kernels::conv_f32(p, x, w, bias, y, *gemm_, par);
+      kernels::conv_f32(p, x, w, bias, y, *gemm_, par, ep);
     }
   }
 
   conv::ConvAttrs attrs_;
+  Epilogue ep_;  // sum is bound per run
+  bool fused_, has_sum_;
   const kernels::GemmF32Impl* gemm_;
 };
+
+Epilogue parse_activation(const graph::Node& n) {
+  using Act = Epilogue::Act;
+  Epilogue ep;
+  const std::string act = n.get_string("activation", "");
+  ep.alpha = n.get_float("activation_alpha", 0.f);
+  ep.beta = n.get_float("activation_beta", 0.f);
+  if (act.empty()) {
+    ep.act = Act::kNone;
+  } else if (act == "Relu") {
+    ep.act = Act::kRelu;
+  } else if (act == "Clip") {
+    ep.act = Act::kClip;
+  } else if (act == "LeakyRelu") {
+    ep.act = Act::kLeakyRelu;
+  } else if (act == "HardSwish") {
+    ep.act = Act::kHardSwish;
+  } else if (act == "Silu") {
+    ep.act = Act::kSilu;
+  } else {
+    fail(ErrorCode::kInvalidModel, "FusedConv: unknown activation '", act, "'");
+  }
+  return ep;
+}
 
 }  // namespace
 
 std::unique_ptr<OpKernel> build_conv(const BuildContext& ctx) {
-  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, false));
+  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, false), Epilogue{}, false, false);
 }
 std::unique_ptr<OpKernel> build_conv_transpose(const BuildContext& ctx) {
-  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, true));
+  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, true), Epilogue{}, false, false);
+}
+std::unique_ptr<OpKernel> build_fused_conv(const BuildContext& ctx) {
+  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, false), parse_activation(ctx.node), true,
+                                  ctx.node.inputs.size() > 3 && ctx.node.inputs[3] >= 0);
 }
 
 }  // namespace ortl::opset

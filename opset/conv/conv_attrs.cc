@@ -163,7 +163,7 @@ Geometry resolve(const ConvAttrs& a, const std::vector<int64_t>& x, const std::v
   return g;
 }
 
-void infer_conv(const ConvAttrs& a, InferContext& ctx) {
+TypeInfo conv_output_type(const ConvAttrs& a, InferContext& ctx) {
   const TypeInfo& xt = ctx.input_type(0);
   const TypeInfo& wt = ctx.input_type(1);
   check(xt.dtype == DType::kFloat || xt.dtype == DType::kDouble || xt.dtype == DType::kFloat16 ||
@@ -173,7 +173,7 @@ void infer_conv(const ConvAttrs& a, InferContext& ctx) {
         ErrorCode::kInvalidArgument, op_name(a), ": W is ", dtype_name(wt.dtype), " but X is ", dtype_name(xt.dtype));
   TypeInfo y{xt.dtype, false, {}};
   const int rank = xt.has_shape ? xt.rank() : wt.rank();
-  if (rank < 0) return ctx.set_output(0, y);
+  if (rank < 0) return y;
   auto extents = [&](const TypeInfo& t) {
     std::vector<int64_t> v(static_cast<size_t>(rank), -1);
     if (t.has_shape) {
@@ -193,7 +193,11 @@ void infer_conv(const ConvAttrs& a, InferContext& ctx) {
   y.shape.push_back(xt.has_shape ? xt.shape[0] : ctx.fresh_dim());
   y.shape.push_back(g.c_out >= 0 ? Dim(g.c_out) : ctx.fresh_dim());
   for (int64_t o : g.out) y.shape.push_back(o >= 0 ? Dim(o) : ctx.fresh_dim());
-  ctx.set_output(0, y);
+  return y;
+}
+
+void infer_conv(const ConvAttrs& a, InferContext& ctx) {
+  ctx.set_output(0, conv_output_type(a, ctx));
 }
 
 }  // namespace ortl::opset::conv

@@ -37,7 +37,8 @@ struct Geometry {
 // -1 entries. Checks what it can and throws kInvalidArgument on a definite mismatch.
 Geometry resolve(const ConvAttrs& a, const std::vector<int64_t>& x, const std::vector<int64_t>& w);
 
-// Shared infer(): X, W, optional B -> Y.
+// Shared infer(): X, W, optional B -> Y. conv_output_type is the same without setting it.
+TypeInfo conv_output_type(const ConvAttrs& a, InferContext& ctx);
 void infer_conv(const ConvAttrs& a, InferContext& ctx);
 
 }  // namespace ortl::opset::conv

@@ -214,7 +214,7 @@ void conv_bn_model(ModelBuilder& b, bool with_bias, int group = 1, bool bn_param
   b.initializer("var", make_rand({m}, 15, 0.1f, 3.f));
   auto& bn = b.node("BatchNormalization", {"conv_out", "scale", "bias", "mean", "var"}, {"bn_out"}, "bn");
   attr_float(bn, "epsilon", 1e-3f);
-  b.node("Relu", {"bn_out"}, {"y"});
+  b.node("Neg", {"bn_out"}, {"y"});  // not fusable: keeps these tests about the fold
   b.output("y", DType::kFloat);
 }
 
@@ -330,6 +330,158 @@ TEST(FoldConvBn, NotFoldedWithNonConstantWeight) {
   const Result r = optimize_and_compare(b, {{"x", make_rand({1, 2, 4, 4}, 65)}, {"W", make_rand({2, 2, 1, 1}, 66)}});
   EXPECT_EQ(r.stats.folded_bn, 0);
   EXPECT_EQ(r.nodes_after, 2u);
+}
+
+
+// ---- Conv [+ Add] [+ activation] fusion -------------------------------------------------------
+
+Tensor scalar(float v) {
+  Tensor t(DType::kFloat, {});
+  *t.data_as<float>() = v;
+  return t;
+}
+
+// x [1, c, 7, 9] -> Conv 3x3 pad 1 (group g) -> `tail` nodes -> y.
+void conv_model(ModelBuilder& b, int64_t c, int64_t group = 1, bool bias = true) {
+  b.input("x", DType::kFloat, {1, c, 7, 9});
+  b.initializer("W", make_rand({c, c / group, 3, 3}, 70));
+  std::vector<std::string> ins = {"x", "W"};
+  if (bias) {
+    b.initializer("B", make_rand({c}, 71));
+    ins.push_back("B");
+  }
+  auto& n = b.node("Conv", ins, {"c"}, "conv");
+  ModelBuilder::attr_ints(n, "pads", {1, 1, 1, 1});
+  ModelBuilder::attr_int(n, "group", group);
+}
+
+TEST(FuseConv, ReluIsFused) {
+  ModelBuilder b(17);
+  conv_model(b, 5);
+  b.node("Relu", {"c"}, {"y"});
+  b.output("y", DType::kFloat);
+  const Result r = optimize_and_compare(b, {{"x", make_rand({1, 5, 7, 9}, 72)}});
+  EXPECT_EQ(r.stats.fused_conv_act, 1);
+  EXPECT_EQ(r.nodes_after, 1u);
+  EXPECT_EQ(count_op(*r.optimized, "FusedConv"), 1);
+}
+
+TEST(FuseConv, ResidualAddAndReluAreFused) {
+  ModelBuilder b(17);
+  conv_model(b, 4);
+  b.input("z", DType::kFloat, {1, 4, 7, 9});
+  b.node("Add", {"z", "c"}, {"s"});  // the conv output on either side
+  b.node("Relu", {"s"}, {"y"});
+  b.output("y", DType::kFloat);
+  const Result r = optimize_and_compare(b, {{"x", make_rand({1, 4, 7, 9}, 73)}, {"z", make_rand({1, 4, 7, 9}, 74)}});
+  EXPECT_EQ(r.stats.fused_conv_add, 1);
+  EXPECT_EQ(r.stats.fused_conv_act, 1);
+  EXPECT_EQ(r.nodes_after, 1u);
+}
+
+TEST(FuseConv, BroadcastingAddStillComputesTheSame) {
+  // Per-channel, per-pixel and batch-widening addends all take the kernel's broadcast path.
+  for (const std::vector<int64_t>& zs : {std::vector<int64_t>{1, 4, 1, 1}, {7, 9}, {3, 4, 7, 9}, {}}) {
+    ModelBuilder b(17);
+    conv_model(b, 4, 1, /*bias=*/false);
+    b.input("z", DType::kFloat, zs);
+    b.node("Add", {"c", "z"}, {"y"});
+    b.output("y", DType::kFloat);
+    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 4, 7, 9}, 75)}, {"z", make_rand(zs, 76)}});
+    EXPECT_EQ(r.stats.fused_conv_add, 1);
+    EXPECT_EQ(r.nodes_after, 1u);
+  }
+}
+
+TEST(FuseConv, ClipFromInputsOrAttributes) {
+  {
+    ModelBuilder b(13);  // Clip-11+: bounds are inputs
+    conv_model(b, 3);
+    b.initializer("lo", scalar(0.f));
+    b.initializer("hi", scalar(0.5f));
+    b.node("Clip", {"c", "lo", "hi"}, {"y"});
+    b.output("y", DType::kFloat);
+    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 3, 7, 9}, 77)}});
+    EXPECT_EQ(r.stats.fused_conv_act, 1);
+  }
+  {
+    ModelBuilder b(13);  // only a max bound
+    conv_model(b, 3);
+    b.initializer("hi", scalar(0.25f));
+    b.node("Clip", {"c", "", "hi"}, {"y"});
+    b.output("y", DType::kFloat);
+    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 3, 7, 9}, 78)}});
+    EXPECT_EQ(r.stats.fused_conv_act, 1);
+  }
+  {
+    ModelBuilder b(6);  // Clip-6: attributes
+    conv_model(b, 3);
+    auto& n = b.node("Clip", {"c"}, {"y"});
+    attr_float(n, "min", -0.1f);
+    attr_float(n, "max", 0.3f);
+    b.output("y", DType::kFloat);
+    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 3, 7, 9}, 79)}});
+    EXPECT_EQ(r.stats.fused_conv_act, 1);
+  }
+  {
+    ModelBuilder b(13);  // a bound only known at run time: left alone
+    conv_model(b, 3);
+    b.input("hi", DType::kFloat, {});
+    b.node("Clip", {"c", "", "hi"}, {"y"});
+    b.output("y", DType::kFloat);
+    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 3, 7, 9}, 80)}, {"hi", scalar(0.2f)}});
+    EXPECT_EQ(r.stats.fused_conv_act, 0);
+    EXPECT_EQ(r.nodes_after, 2u);
+  }
+}
+
+TEST(FuseConv, SiluLeakyReluHardSwishOnDepthwise) {
+  for (const char* act : {"Silu", "LeakyRelu", "HardSwish"}) {
+    ModelBuilder b(17);
+    conv_model(b, 6, /*group=*/6);  // depthwise: the epilogue runs per plane
+    if (std::string(act) == "Silu") {
+      b.node("Sigmoid", {"c"}, {"s"});
+      b.node("Mul", {"s", "c"}, {"y"});
+    } else {
+      auto& n = b.node(act, {"c"}, {"y"});
+      if (std::string(act) == "LeakyRelu") attr_float(n, "alpha", 0.2f);
+    }
+    b.output("y", DType::kFloat);
+    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 6, 7, 9}, 81, -3.f, 3.f)}});
+    EXPECT_EQ(r.stats.fused_conv_act, 1) << act;
+    EXPECT_EQ(r.nodes_after, 1u) << act;
+  }
+}
+
+TEST(FuseConv, NotFusedWhenTheConvOutputIsReadElsewhere) {
+  ModelBuilder b(17);
+  conv_model(b, 3);
+  b.node("Relu", {"c"}, {"y"});
+  b.node("Neg", {"c"}, {"w"});
+  b.output("y", DType::kFloat);
+  b.output("w", DType::kFloat);
+  const Result r = optimize_and_compare(b, {{"x", make_rand({1, 3, 7, 9}, 82)}});
+  EXPECT_EQ(r.stats.fused_conv_act, 0);
+  EXPECT_EQ(r.nodes_after, 3u);
+
+  ModelBuilder b2(17);  // the conv output is itself a graph output
+  conv_model(b2, 3);
+  b2.node("Relu", {"c"}, {"y"});
+  b2.output("c", DType::kFloat);
+  b2.output("y", DType::kFloat);
+  const Result r2 = optimize_and_compare(b2, {{"x", make_rand({1, 3, 7, 9}, 83)}});
+  EXPECT_EQ(r2.stats.fused_conv_act, 0);
+}
+
+TEST(FuseConv, OptimizationLevelZeroLeavesTheGraph) {
+  ModelBuilder b(17);
+  conv_model(b, 3);
+  b.node("Relu", {"c"}, {"y"});
+  b.output("y", DType::kFloat);
+  const std::string bytes = b.bytes();
+  auto g = graph::load_model_bytes(bytes.data(), bytes.size());
+  EXPECT_EQ(graph::optimize(*g, 0).total(), 0);
+  EXPECT_EQ(count_op(*g, "Relu"), 1);
 }
 
 }  // namespace
