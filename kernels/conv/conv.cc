@@ -129,6 +129,19 @@ void conv_epilogue_row(double* y, const double* sum, int64_t n, double bias, con
   epilogue_row(y, sum, n, bias, ep);
 }
 
+std::vector<float> conv_pack_weights(int64_t c_out, int64_t group, int64_t kdim, const float* w,
+                                     const GemmF32Impl& gemm) {
+  if (!gemm.pack_a || group <= 0 || c_out % group != 0 || c_out == 0 || kdim == 0) return {};
+  const int64_t cout_g = c_out / group, per = gemm.packed_a_floats(cout_g, kdim);
+  std::vector<float> packed(static_cast<size_t>(per * group));
+  for (int64_t g = 0; g < group; ++g) {
+    GemmF32Args args;
+    args.m = cout_g, args.k = kdim, args.a = w + g * cout_g * kdim, args.lda = kdim;
+    gemm.pack_a(args, packed.data() + g * per);
+  }
+  return packed;
+}
+
 const char* conv_f32_path(const ConvParams& p) {
   if (is_depthwise(p)) return "depthwise";
   if (is_pointwise(p)) return "1x1";
@@ -136,7 +149,7 @@ const char* conv_f32_path(const ConvParams& p) {
 }
 
 void conv_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y, const GemmF32Impl& gemm,
-              Parallel& par, const ConvEpilogue& ep) {
+              Parallel& par, const ConvEpilogue& ep, const float* w_packed) {
   const int64_t in_size = product(p.in), out_size = product(p.out), k_size = product(p.kernel);
   const int64_t cin_g = p.c_in / p.group, cout_g = p.c_out / p.group, kdim = cin_g * k_size;
   if (p.batch == 0 || p.c_out == 0 || out_size == 0) return;
@@ -174,6 +187,7 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
     GemmF32Args args;
     args.m = cout_g, args.n = cols, args.k = kdim;
     args.a = w + g * cout_g * kdim, args.lda = kdim;
+    if (w_packed) args.a_packed = w_packed + g * gemm.packed_a_floats(cout_g, kdim);
     args.c = yg, args.ldc = out_size;
     if (pointwise) {
       args.b = xg + p0, args.ldb = in_size;

@@ -54,9 +54,15 @@ template <class T>
 void conv_transpose_ref(const ConvParams& p, const T* x, const T* w, const T* bias, T* y);
 
 // bias may be null. `gemm` is the GEMM implementation the caller bound at plan time.
-// `ep` (with ep.sum indexed like y) is applied per output tile.
+// `ep` (with ep.sum indexed like y) is applied per output tile. `w_packed`, when given, is W
+// packed for `gemm` by conv_pack_weights (constant weights, packed once).
 void conv_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y, const GemmF32Impl& gemm,
-              Parallel& par, const ConvEpilogue& ep = {});
+              Parallel& par, const ConvEpilogue& ep = {}, const float* w_packed = nullptr);
+
+// W [C_out, kdim] (kdim = C_in / group * kernel size) packed group by group in gemm's A-panel
+// layout (GemmF32Impl::pack_a); empty when gemm does not pack.
+std::vector<float> conv_pack_weights(int64_t c_out, int64_t group, int64_t kdim, const float* w,
+                                     const GemmF32Impl& gemm);
 void conv_transpose_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y,
                         const GemmF32Impl& gemm, Parallel& par);
 

@@ -72,4 +72,14 @@ float* thread_scratch_f32(int slot, int64_t count) {
   return b.data.get();
 }
 
+void gemm_f32_6x8_generic_pack_a(const GemmF32Args& args, float* dst) {
+  gemm_detail::Blocked<Vec4, 6, 2>::pack_a_all(args, dst);
+}
+int64_t gemm_f32_mr6_packed_a_floats(int64_t m, int64_t k) {
+  return gemm_detail::Blocked<Vec4, 6, 2>::packed_a_floats(m, k);
+}
+int64_t gemm_f32_mr12_packed_a_floats(int64_t m, int64_t k) {
+  return gemm_detail::Blocked<Vec4, 12, 1>::packed_a_floats(m, k);
+}
+
 }  // namespace ortl::kernels

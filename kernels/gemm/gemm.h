@@ -27,6 +27,9 @@ struct GemmArgs {
   int64_t ldb = 0;
   T* c = nullptr;
   int64_t ldc = 0;
+  // op(A) already packed by the same implementation's pack_a (weights packed once at session
+  // creation); a must still be set (the M == 1 / N == 1 paths read it).
+  const T* a_packed = nullptr;
 };
 using GemmF32Args = GemmArgs<float>;
 
@@ -37,6 +40,10 @@ struct GemmF32Impl {
   uint32_t isa;      // IsaBit mask the host must have
   int mr, nr;        // register tile
   GemmF32Fn run;
+  // Packs op(A) of `args` (a, lda, trans_a, m, k) into dst, a buffer of packed_a_floats(m, k)
+  // floats, for GemmArgs::a_packed. Null for implementations that do not pack (the reference).
+  void (*pack_a)(const GemmF32Args& args, float* dst);
+  int64_t (*packed_a_floats)(int64_t m, int64_t k);
 };
 
 // Every implementation, best first (kernels.inc order), the reference last.
@@ -54,6 +61,11 @@ void gemm_f32_ref(const GemmF32Args& args, Parallel& par);
 void gemm_f32_6x8_generic(const GemmF32Args& args, Parallel& par);
 void gemm_f32_6x16_avx2(const GemmF32Args& args, Parallel& par);
 void gemm_f32_12x32_avx512(const GemmF32Args& args, Parallel& par);
+void gemm_f32_6x8_generic_pack_a(const GemmF32Args& args, float* dst);
+void gemm_f32_6x16_avx2_pack_a(const GemmF32Args& args, float* dst);
+void gemm_f32_12x32_avx512_pack_a(const GemmF32Args& args, float* dst);
+int64_t gemm_f32_mr6_packed_a_floats(int64_t m, int64_t k);
+int64_t gemm_f32_mr12_packed_a_floats(int64_t m, int64_t k);
 
 // Convenience: the best implementation for the host (selected once).
 void gemm_f32(const GemmF32Args& args, Parallel& par = serial());

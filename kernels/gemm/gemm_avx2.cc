@@ -29,4 +29,8 @@ struct Avx2 {
 
 void gemm_f32_6x16_avx2(const GemmF32Args& args, Parallel& par) { gemm_detail::Blocked<Avx2, 6, 2>::run(args, par); }
 
+void gemm_f32_6x16_avx2_pack_a(const GemmF32Args& args, float* dst) {
+  gemm_detail::Blocked<Avx2, 6, 2>::pack_a_all(args, dst);
+}
+
 }  // namespace ortl::kernels

@@ -10,6 +10,8 @@
 // MR x NR register tile over them: one B panel (kc x NR, <= 32 KiB) stays in L1 while the A
 // block (MC x kc) streams from L2. M == 1 or N == 1 goes to a GEMV path instead, since a
 // register tile would waste MR (or NR) - 1 of every MR rows there.
+// Constant weights can be packed once for all calls (pack_a_all, GemmArgs::a_packed): each task
+// otherwise repacks its A block, which costs as much as the multiply when N is small.
 //
 // Traits interface: V, kW (floats per vector), zero, set1, load, store (unaligned), fmadd(a, b,
 // c) = a * b + c, mul, add, hsum.
@@ -36,6 +38,16 @@ struct Blocked {
   static constexpr double kMacPerNs = 4.0 * kW;
 
   static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+  // K is cut into equal slices of at most kKc (no thin tail slice).
+  static int64_t kc_of(int64_t k) { return cdiv(k, cdiv(k, kKc)); }
+
+  // The whole op(A), packed once: per K slice (offset p0, width kc), ceil(m / MR) panels of
+  // MR x kc, so slice p0 starts at packed_a_floats-so-far = ceil(m / MR) * MR * p0.
+  static int64_t packed_a_floats(int64_t m, int64_t k) { return cdiv(m, MR) * MR * k; }
+  static void pack_a_all(const GemmF32Args& g, float* dst) {
+    const int64_t kc_max = kc_of(g.k), mpad = cdiv(g.m, MR) * MR;
+    for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) pack_a(g, 0, g.m, p0, std::min(kc_max, g.k - p0), dst + mpad * p0);
+  }
 
   static void run(const GemmF32Args& g, Parallel& par) {
     if (g.m <= 0 || g.n <= 0) return;
@@ -175,7 +187,7 @@ struct Blocked {
         break;
       }
     }
-    const int64_t kc_max = cdiv(g.k, cdiv(g.k, kKc));  // equal slices, no thin tail slice
+    const int64_t kc_max = kc_of(g.k);
     const int64_t tn = cdiv(g.n, nc);
     const int64_t tasks = cdiv(g.m, mc) * tn;
     par.for_range(tasks, static_cast<double>(mc * nc) * static_cast<double>(g.k) / kMacPerNs,
@@ -192,15 +204,19 @@ struct Blocked {
     const int64_t mcur = std::min(mc, g.m - i0), ncur = std::min(nc, g.n - j0);
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) {
       const int64_t kc = std::min(kc_max, g.k - p0);
-      pack_a(g, i0, mcur, p0, kc, apack);
+      const float* ap = apack;
+      if (g.a_packed) {
+        ap = g.a_packed + cdiv(g.m, MR) * MR * p0 + i0 * kc;  // i0 is a multiple of MR
+      } else {
+        pack_a(g, i0, mcur, p0, kc, apack);
+      }
       pack_b(g, p0, kc, j0, ncur, bpack);
       const float beta = p0 == 0 ? g.beta : 1.f;
       for (int64_t jr = 0; jr < ncur; jr += kNr) {
         const int cols = static_cast<int>(std::min<int64_t>(kNr, ncur - jr));
         for (int64_t ir = 0; ir < mcur; ir += MR) {
           const int rows = static_cast<int>(std::min<int64_t>(MR, mcur - ir));
-          micro(kc, apack + ir * kc, bpack + jr * kc, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, rows, cols, g.alpha,
-                beta);
+          micro(kc, ap + ir * kc, bpack + jr * kc, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, rows, cols, g.alpha, beta);
         }
       }
     }

@@ -24,12 +24,14 @@ using Epilogue = kernels::ConvEpilogue;
 
 class ConvOp final : public OpKernel {
  public:
-  ConvOp(conv::ConvAttrs attrs, Epilogue ep, bool fused, bool has_sum)
+  ConvOp(const BuildContext& ctx, conv::ConvAttrs attrs, Epilogue ep, bool fused)
       : attrs_(std::move(attrs)),
         ep_(ep),
         fused_(fused),
-        has_sum_(has_sum),
-        gemm_(&kernels::select_gemm_f32(kernels::active_isa())) {}
+        has_sum_(fused && ctx.node.inputs.size() > 3 && ctx.node.inputs[3] >= 0),
+        gemm_(&kernels::select_gemm_f32(kernels::active_isa())) {
+    pack_constant_weights(ctx);
+  }
 
   void infer(InferContext& ctx) const override {
     TypeInfo y = conv::conv_output_type(attrs_, ctx);
@@ -70,6 +72,7 @@ class ConvOp final : public OpKernel {
     std::string name = std::string(attrs_.transpose ? "conv_transpose_f32+" : "conv_f32+") + gemm_->name;
     if (fused_ && ep_.act != Epilogue::Act::kNone) name += "+act";
     if (has_sum_) name += "+sum";
+    if (!packed_w_.empty()) name += "+prepacked";
     return name;
   }
 
@@ -80,8 +83,9 @@ class ConvOp final : public OpKernel {
     switch (x.dtype()) {
       case DType::kFloat:
         ep.sum = z ? z->data_as<float>() : nullptr;
+        // The packed copy is used only while W is the very tensor it was packed from.
         run_f32(p, x.data_as<float>(), w.data_as<float>(), b ? b->data_as<float>() : nullptr, y.data_as<float>(), ep,
-                par);
+                par, !packed_w_.empty() && w.data() == packed_of_ ? packed_w_.data() : nullptr);
         break;
       case DType::kDouble: {
         const double* bias = b ? b->data_as<double>() : nullptr;
@@ -145,18 +149,37 @@ class ConvOp final : public OpKernel {
   }
 
   void run_f32(const kernels::ConvParams& p, const float* x, const float* w, const float* bias, float* y,
-               const Epilogue& ep, kernels::Parallel& par) const {
+               const Epilogue& ep, kernels::Parallel& par, const float* w_packed = nullptr) const {
     if (attrs_.transpose) {
       kernels::conv_transpose_f32(p, x, w, bias, y, *gemm_, par);
     } else {
-      kernels::conv_f32(p, x, w, bias, y, *gemm_, par, ep);
+      kernels::conv_f32(p, x, w, bias, y, *gemm_, par, ep, w_packed);
     }
+  }
+
+  // A float W that is a constant initializer is packed once for the GEMM here, so runs skip
+  // repacking it per call (most of the work when the output has few pixels). Depthwise convs
+  // do not use the GEMM.
+  void pack_constant_weights(const BuildContext& ctx) {
+    const graph::Node& n = ctx.node;
+    if (attrs_.transpose || n.inputs.size() < 2 || n.inputs[1] < 0) return;
+    const graph::Value& wv = ctx.graph.values[n.inputs[1]];
+    if (!wv.initializer || wv.is_input || wv.initializer->dtype() != DType::kFloat || wv.initializer->rank() < 3)
+      return;
+    const Tensor& w = *wv.initializer;
+    const int64_t group = attrs_.group, c_out = w.dim(0), kdim = w.numel() / std::max<int64_t>(c_out, 1);
+    const bool depthwise = group > 1 && w.dim(1) == 1 && w.rank() <= 4;
+    if (depthwise || group <= 0 || c_out % group != 0) return;
+    packed_w_ = kernels::conv_pack_weights(c_out, group, kdim, w.data_as<float>(), *gemm_);
+    packed_of_ = w.data();
   }
 
   conv::ConvAttrs attrs_;
   Epilogue ep_;  // sum is bound per run
   bool fused_, has_sum_;
   const kernels::GemmF32Impl* gemm_;
+  std::vector<float> packed_w_;      // constant W packed for gemm_, empty when not
+  const void* packed_of_ = nullptr;  // the initializer buffer packed_w_ came from
 };
 
 Epilogue parse_activation(const graph::Node& n) {
@@ -186,14 +209,13 @@ Epilogue parse_activation(const graph::Node& n) {
 }  // namespace
 
 std::unique_ptr<OpKernel> build_conv(const BuildContext& ctx) {
-  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, false), Epilogue{}, false, false);
+  return std::make_unique<ConvOp>(ctx, conv::parse_conv_attrs(ctx.node, false), Epilogue{}, false);
 }
 std::unique_ptr<OpKernel> build_conv_transpose(const BuildContext& ctx) {
-  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, true), Epilogue{}, false, false);
+  return std::make_unique<ConvOp>(ctx, conv::parse_conv_attrs(ctx.node, true), Epilogue{}, false);
 }
 std::unique_ptr<OpKernel> build_fused_conv(const BuildContext& ctx) {
-  return std::make_unique<ConvOp>(conv::parse_conv_attrs(ctx.node, false), parse_activation(ctx.node), true,
-                                  ctx.node.inputs.size() > 3 && ctx.node.inputs[3] >= 0);
+  return std::make_unique<ConvOp>(ctx, conv::parse_conv_attrs(ctx.node, false), parse_activation(ctx.node), true);
 }
 
 }  // namespace ortl::opset

@@ -33,7 +33,9 @@ std::string describe(const Problem& p, uint32_t seed) {
 }
 
 // Runs impl and the reference on the same problem; returns an empty string when they agree.
-std::string check(const GemmF32Impl& impl, const Problem& p, uint32_t seed, Parallel& par, bool exact = true) {
+// prepack: op(A) goes in through the implementation's pack_a (GemmArgs::a_packed).
+std::string check(const GemmF32Impl& impl, const Problem& p, uint32_t seed, Parallel& par, bool exact = true,
+                  bool prepack = false) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> small(-3, 3);
   std::uniform_real_distribution<float> real(-1.f, 1.f);
@@ -58,6 +60,12 @@ std::string check(const GemmF32Impl& impl, const Problem& p, uint32_t seed, Para
   args.c = want.data(), args.ldc = ldc;
   gemm_ref(args);
   args.c = c.data();
+  std::vector<float> packed;
+  if (prepack && impl.pack_a) {
+    packed.assign(static_cast<size_t>(impl.packed_a_floats(p.m, p.k)), kSentinel);
+    impl.pack_a(args, packed.data());
+    args.a_packed = packed.data();
+  }
   impl.run(args, par);
   for (size_t idx = 0; idx < c.size(); ++idx) {
     const int64_t i = ldc ? static_cast<int64_t>(idx) / ldc : 0, j = ldc ? static_cast<int64_t>(idx) % ldc : 0;
@@ -138,6 +146,24 @@ TEST_P(GemmF32Test, RandomReal) {
     const uint32_t seed = 9000 + it;
     const Problem p{dim(rng), dim(rng), dim(rng), (it & 1) != 0, (it & 2) != 0, 0.7f, (it & 4) ? 0.3f : 0.f, it % 4};
     EXPECT_EQ(check(impl(), p, seed, it % 2 ? par2 : serial(), /*exact=*/false), "") << impl().name;
+  }
+}
+
+// Weights packed once (pack_a) give the same result as packing per call, across K slices, M
+// blocks and threads, for both layouts of A.
+TEST_P(GemmF32Test, PrepackedA) {
+  if (!impl().pack_a) GTEST_SKIP() << impl().name << " does not pack";
+  testing::ThreadedParallel par2(2);
+  const Problem problems[] = {
+      {300, 600, 300, false, false, 1.f, 0.f, 0}, {161, 531, 517, true, true, 1.f, 1.f, 5},
+      {145, 70, 257, false, true, 0.5f, 0.f, 1},  {13, 4, 1000, true, false, 1.f, 0.f, 2},
+      {1, 70, 60, false, true, 1.f, 0.f, 3},      {70, 1, 60, false, false, 2.f, 1.f, 3},
+      {5, 3, 7, false, false, 1.f, 0.f, 0},       {0, 3, 7, false, false, 1.f, 0.f, 0},
+  };
+  uint32_t seed = 7000;
+  for (const Problem& p : problems) {
+    EXPECT_EQ(check(impl(), p, ++seed, serial(), true, true), "") << impl().name << " serial";
+    EXPECT_EQ(check(impl(), p, ++seed, par2, true, true), "") << impl().name << " 2 threads";
   }
 }
 
