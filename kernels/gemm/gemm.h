@@ -71,7 +71,8 @@ int64_t gemm_f32_mr12_packed_a_floats(int64_t m, int64_t k);
 void gemm_f32(const GemmF32Args& args, Parallel& par = serial());
 
 // Per-thread scratch for packing buffers: grows, never shrinks, 64-byte aligned. `slot`
-// separates users that may be live at once on one thread (0: gemm packing, 1: conv columns).
+// separates users that may be live at once on one thread (0: gemm packing, 1: conv columns,
+// 2: gemm's small-N copy of B).
 float* thread_scratch_f32(int slot, int64_t count);
 
 }  // namespace ortl::kernels

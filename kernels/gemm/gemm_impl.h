@@ -9,7 +9,9 @@
 // slice into NR-column panels (kc x NR, p-major), zero-padded at the edges, and sweeps the
 // MR x NR register tile over them: one B panel (kc x NR, <= 32 KiB) stays in L1 while the A
 // block (MC x kc) streams from L2. M == 1 or N == 1 goes to a GEMV path instead, since a
-// register tile would waste MR (or NR) - 1 of every MR rows there.
+// register tile would waste MR (or NR) - 1 of every MR rows there. N <= NR / 2 (1x1 convs on
+// small feature maps: N = 4 pixels, M = 960 channels) turns the tile around: vectors run down an
+// A panel's MR rows and each of the N columns of B is broadcast (small_n).
 // Constant weights can be packed once for all calls (pack_a_all, GemmArgs::a_packed): each task
 // otherwise repacks its A block, which costs as much as the multiply when N is small.
 //
@@ -20,6 +22,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "kernels/gemm/gemm.h"
 
@@ -38,12 +41,14 @@ struct Blocked {
   static constexpr double kMacPerNs = 4.0 * kW;
 
   static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+  // Floats past a packed A the small-N path may read (whole vectors over an MR-row panel).
+  static constexpr int64_t kSlack = 64;
   // K is cut into equal slices of at most kKc (no thin tail slice).
   static int64_t kc_of(int64_t k) { return cdiv(k, cdiv(k, kKc)); }
 
   // The whole op(A), packed once: per K slice (offset p0, width kc), ceil(m / MR) panels of
   // MR x kc, so slice p0 starts at packed_a_floats-so-far = ceil(m / MR) * MR * p0.
-  static int64_t packed_a_floats(int64_t m, int64_t k) { return cdiv(m, MR) * MR * k; }
+  static int64_t packed_a_floats(int64_t m, int64_t k) { return cdiv(m, MR) * MR * k + kSlack; }
   static void pack_a_all(const GemmF32Args& g, float* dst) {
     const int64_t kc_max = kc_of(g.k), mpad = cdiv(g.m, MR) * MR;
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) pack_a(g, 0, g.m, p0, std::min(kc_max, g.k - p0), dst + mpad * p0);
@@ -53,6 +58,7 @@ struct Blocked {
     if (g.m <= 0 || g.n <= 0) return;
     if (g.k <= 0) return scale_c(g);
     if (g.m == 1 || g.n == 1) return gemv(g, par);
+    if (g.n <= kSmallN && g.m >= MR) return small_n(g, par);
     blocked(g, par);
   }
 
@@ -220,6 +226,78 @@ struct Blocked {
         }
       }
     }
+  }
+
+  // ---- small N: vectors over M ----------------------------------------------------------------
+  // For each MR-row panel of op(A) (packed: MR contiguous floats per k), acc[j] += A[:, p] *
+  // B[p, j] for the N columns j, all of K, then C = alpha * acc + beta * C once. A panel row is
+  // read as whole vectors, so the packed buffers have kW floats of slack at their end (the
+  // lanes past MR are computed and dropped).
+  static constexpr int kSmallN = kNr / 2;
+  static constexpr int kMv = (MR + kW - 1) / kW;
+
+  template <int N>
+  static void small_n_panel(const GemmF32Args& g, const float* bp, const float* panel_k0, int64_t ir, int rows,
+                            bool sliced) {
+    V acc[N][kMv];
+    for (int j = 0; j < N; ++j) {
+      for (int v = 0; v < kMv; ++v) acc[j][v] = VT::zero();
+    }
+    const int64_t kc_max = kc_of(g.k), mpad = cdiv(g.m, MR) * MR;
+    for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) {
+      const int64_t kc = sliced ? std::min(kc_max, g.k - p0) : g.k;
+      const float* a = sliced ? g.a_packed + mpad * p0 + ir * kc : panel_k0;
+      const float* b = bp + p0 * N;
+      for (int64_t p = 0; p < kc; ++p) {
+        V av[kMv];
+        for (int v = 0; v < kMv; ++v) av[v] = VT::load(a + p * MR + v * kW);
+#pragma GCC unroll 16
+        for (int j = 0; j < N; ++j) {
+          const V bj = VT::set1(b[p * N + j]);
+          for (int v = 0; v < kMv; ++v) acc[j][v] = VT::fmadd(av[v], bj, acc[j][v]);
+        }
+      }
+      if (!sliced) break;
+    }
+    alignas(64) float tile[N][kMv * kW];
+    for (int j = 0; j < N; ++j) {
+      for (int v = 0; v < kMv; ++v) VT::store(&tile[j][v * kW], acc[j][v]);
+    }
+    for (int i = 0; i < rows; ++i) {
+      float* c = g.c + (ir + i) * g.ldc;
+      for (int j = 0; j < N; ++j) c[j] = g.beta == 0.f ? g.alpha * tile[j][i] : g.alpha * tile[j][i] + g.beta * c[j];
+    }
+  }
+
+  template <int N>
+  static void small_n_fixed(const GemmF32Args& g, Parallel& par) {
+    // op(B) copied once, p-major with the N columns contiguous: the broadcasts read one line.
+    float* bp = thread_scratch_f32(2, g.k * N);
+    for (int64_t p = 0; p < g.k; ++p) {
+      for (int j = 0; j < N; ++j) bp[p * N + j] = g.trans_b ? g.b[j * g.ldb + p] : g.b[p * g.ldb + j];
+    }
+    const int64_t panels = cdiv(g.m, MR);
+    par.for_range(panels, static_cast<double>(MR * N) * static_cast<double>(g.k) / kMacPerNs,
+                  [&](int64_t r0, int64_t r1) {
+                    float* own = g.a_packed ? nullptr : thread_scratch_f32(0, MR * g.k + kW);
+                    for (int64_t r = r0; r < r1; ++r) {
+                      const int64_t ir = r * MR;
+                      const int rows = static_cast<int>(std::min<int64_t>(MR, g.m - ir));
+                      if (own) pack_a(g, ir, rows, 0, g.k, own);  // one panel, all of K
+                      small_n_panel<N>(g, bp, own, ir, rows, own == nullptr);
+                    }
+                  });
+  }
+
+  template <int... Ns>
+  static void small_n_dispatch(const GemmF32Args& g, Parallel& par, std::integer_sequence<int, Ns...>) {
+    using Fn = void (*)(const GemmF32Args&, Parallel&);
+    static constexpr Fn fns[] = {&small_n_fixed<Ns + 1>...};
+    fns[g.n - 1](g, par);
+  }
+
+  static void small_n(const GemmF32Args& g, Parallel& par) {
+    small_n_dispatch(g, par, std::make_integer_sequence<int, kSmallN>{});
   }
 
   // ---- GEMV: M == 1 or N == 1 ---------------------------------------------------------------

@@ -155,10 +155,19 @@ TEST_P(GemmF32Test, PrepackedA) {
   if (!impl().pack_a) GTEST_SKIP() << impl().name << " does not pack";
   testing::ThreadedParallel par2(2);
   const Problem problems[] = {
-      {300, 600, 300, false, false, 1.f, 0.f, 0}, {161, 531, 517, true, true, 1.f, 1.f, 5},
-      {145, 70, 257, false, true, 0.5f, 0.f, 1},  {13, 4, 1000, true, false, 1.f, 0.f, 2},
-      {1, 70, 60, false, true, 1.f, 0.f, 3},      {70, 1, 60, false, false, 2.f, 1.f, 3},
-      {5, 3, 7, false, false, 1.f, 0.f, 0},       {0, 3, 7, false, false, 1.f, 0.f, 0},
+      {300, 600, 300, false, false, 1.f, 0.f, 0},
+      {161, 531, 517, true, true, 1.f, 1.f, 5},
+      {145, 70, 257, false, true, 0.5f, 0.f, 1},
+      {13, 4, 1000, true, false, 1.f, 0.f, 2},
+      {1, 70, 60, false, true, 1.f, 0.f, 3},
+      {70, 1, 60, false, false, 2.f, 1.f, 3},
+      {5, 3, 7, false, false, 1.f, 0.f, 0},
+      {0, 3, 7, false, false, 1.f, 0.f, 0},
+      // N <= NR / 2: the small-N path over packed panels, K in one or several slices.
+      {960, 4, 160, false, false, 1.f, 0.f, 0},
+      {100, 16, 300, false, true, 1.f, 1.f, 1},
+      {37, 7, 600, true, false, 0.5f, 0.f, 2},
+      {12, 2, 513, false, false, 1.f, 0.f, 0},
   };
   uint32_t seed = 7000;
   for (const Problem& p : problems) {
