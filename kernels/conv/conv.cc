@@ -23,6 +23,8 @@
 namespace ortl::kernels {
 
 void depthwise_plane_f32_avx2(const ConvParams& p, const float* x, const float* w, float bias, float* y);
+void depthwise_narrow8_f32_avx2(const ConvParams& p, const float* const* xs, const float* const* ws, const float* bias,
+                                float* const* ys, int count);
 
 namespace {
 
@@ -120,6 +122,14 @@ void epilogue_row(T* y, const T* sum, int64_t n, T bias, const ConvEpilogue& ep)
   }
 }
 
+using DepthwiseNarrowFn = void (*)(const ConvParams&, const float* const*, const float* const*, const float*,
+                                   float* const*, int);
+DepthwiseNarrowFn depthwise_narrow_fn() {
+  static const DepthwiseNarrowFn fn =
+      (active_isa() & kIsaAvx2) != 0 ? depthwise_narrow8_f32_avx2 : depthwise_narrow8_impl;
+  return fn;
+}
+
 }  // namespace
 
 void conv_epilogue_row(float* y, const float* sum, int64_t n, float bias, const ConvEpilogue& ep) {
@@ -143,7 +153,7 @@ std::vector<float> conv_pack_weights(int64_t c_out, int64_t group, int64_t kdim,
 }
 
 const char* conv_f32_path(const ConvParams& p) {
-  if (is_depthwise(p)) return "depthwise";
+  if (is_depthwise(p)) return p.out.back() < 8 ? "depthwise_narrow" : "depthwise";
   if (is_pointwise(p)) return "1x1";
   return "im2col";
 }
@@ -155,6 +165,34 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
   if (p.batch == 0 || p.c_out == 0 || out_size == 0) return;
   const int nt = std::max(1, par.num_threads());
 
+  if (is_depthwise(p) && p.out.back() < 8) {  // narrow planes: 8 channels per vector
+    const int64_t mult = p.c_out / p.c_in, planes = p.batch * p.c_out;
+    const DepthwiseNarrowFn narrow = depthwise_narrow_fn();
+    par.for_range(cdiv(planes, 8), static_cast<double>(8 * out_size * k_size) / 8.0, [&](int64_t b, int64_t e) {
+      for (int64_t blk = b; blk < e; ++blk) {
+        const float* xs[8];
+        const float* ws[8];
+        float* ys[8];
+        float bs[8];
+        const int count = static_cast<int>(std::min<int64_t>(8, planes - blk * 8));
+        for (int l = 0; l < count; ++l) {
+          const int64_t plane = blk * 8 + l, co = plane % p.c_out;
+          xs[l] = x + (plane / p.c_out * p.c_in + co / mult) * in_size;
+          ws[l] = w + co * k_size;
+          bs[l] = bias ? bias[co] : 0.f;
+          ys[l] = y + plane * out_size;
+        }
+        narrow(p, xs, ws, bs, ys, count);
+        if (!ep.trivial()) {
+          for (int l = 0; l < count; ++l) {
+            const int64_t off = ys[l] - y;
+            conv_epilogue_row(ys[l], ep.sum ? ep.sum + off : nullptr, out_size, 0.f, ep);
+          }
+        }
+      }
+    });
+    return;
+  }
   if (is_depthwise(p)) {
     const int64_t mult = p.c_out / p.c_in;
     const DepthwisePlaneFn depthwise_plane = depthwise_plane_fn();

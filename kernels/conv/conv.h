@@ -45,7 +45,8 @@ void conv_epilogue_row(float* y, const float* sum, int64_t n, float bias, const 
 // The same rule for double (reference path) and for a whole tensor without sum.
 void conv_epilogue_row(double* y, const double* sum, int64_t n, double bias, const ConvEpilogue& ep);
 
-// Which fast path conv_f32 takes for these params ("1x1", "depthwise", "im2col").
+// Which fast path conv_f32 takes for these params ("1x1", "depthwise", "depthwise_narrow",
+// "im2col").
 const char* conv_f32_path(const ConvParams& p);
 
 template <class T>

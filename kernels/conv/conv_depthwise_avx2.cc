@@ -8,4 +8,9 @@ void depthwise_plane_f32_avx2(const ConvParams& p, const float* x, const float* 
   depthwise_plane_impl(p, x, w, bias, y);
 }
 
+void depthwise_narrow8_f32_avx2(const ConvParams& p, const float* const* xs, const float* const* ws, const float* bias,
+                                float* const* ys, int count) {
+  depthwise_narrow8_impl(p, xs, ws, bias, ys, count);
+}
+
 }  // namespace ortl::kernels

@@ -117,7 +117,7 @@ void depthwise_plane_impl(const ConvParams& p, const float* x_in, const float* w
     const int64_t kw = kwc;  // a compile-time constant for the common 3-wide kernel
     const DwV8 init = DwV8{} + bias;
     DwV8 a0 = init, a1 = init, b0 = init, b1 = init;  // row r: even / odd kernel rows
-    DwV8 e0 = {}, e1 = {}, f0 = {}, f1 = {};           // row r + 1
+    DwV8 e0 = {}, e1 = {}, f0 = {}, f1 = {};          // row r + 1
     const float* x0 = x + (r * sh - ph) * iw + c0 - pw;
     const float* x1 = x0 + sh * iw;
     int64_t a = 0;
@@ -284,6 +284,62 @@ void depthwise_plane_impl(const ConvParams& p, const float* x_in, const float* w
       for (int64_t i = 0; i < n; ++i) xrows[i] += sh * iw;
       for (int64_t cc = 0; cc < clo; ++cc) yr[cc] = column(n, cc);
       for (int64_t cc = chi; cc < ow; ++cc) yr[cc] = column(n, cc);
+    }
+  }
+}
+
+// Planes narrower than a vector (output width < 8: the 7x7 .. 1x1 maps at the end of mobile
+// nets) vectorize across 8 channels instead: the 8 input planes are interleaved into a scratch
+// copy [rows][cols][8] with the padding materialized as zeros, so each output pixel is one
+// 8-wide multiply-add per tap, then the 8 results are scattered back to their planes.
+// xs / ws / bias / ys: per lane (count <= 8 used), the input plane, [kh, kw] weights, bias and
+// output plane.
+void depthwise_narrow8_impl(const ConvParams& p, const float* const* xs, const float* const* ws, const float* bias,
+                            float* const* ys, int count) {
+  const bool two_d = p.in.size() == 2;
+  const int64_t ih = two_d ? p.in[0] : 1, iw = p.in.back(), oh = two_d ? p.out[0] : 1, ow = p.out.back();
+  const int64_t kh = two_d ? p.kernel[0] : 1, kw = p.kernel.back();
+  const int64_t sh = two_d ? p.strides[0] : 1, sw = p.strides.back();
+  const int64_t dh = two_d ? p.dilations[0] : 1, dw = p.dilations.back();
+  const int64_t ph = two_d ? p.pads_begin[0] : 0, pw = p.pads_begin.back();
+  if (oh <= 0 || ow <= 0) return;
+  // Rows -ph .. PH - 1 - ph and columns -pw .. PW - 1 - pw of the input are what the taps read.
+  const int64_t prows = (oh - 1) * sh + std::max<int64_t>(kh - 1, 0) * dh + 1;
+  const int64_t pcols = (ow - 1) * sw + std::max<int64_t>(kw - 1, 0) * dw + 1;
+  const int64_t taps = kh * kw;
+  float* buf = thread_scratch_f32(1, prows * pcols * 8 + taps * 8);
+  float* wbuf = buf + prows * pcols * 8;
+  std::fill(buf, buf + prows * pcols * 8, 0.f);
+  const int64_t r0 = std::max<int64_t>(0, -ph), r1 = std::min(ih, prows - ph);
+  const int64_t c0 = std::max<int64_t>(0, -pw), c1 = std::min(iw, pcols - pw);
+  for (int l = 0; l < count; ++l) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* src = xs[l] + r * iw;
+      float* dst = buf + ((r + ph) * pcols + pw) * 8 + l;
+      for (int64_t c = c0; c < c1; ++c) dst[c * 8] = src[c];
+    }
+  }
+  for (int64_t t = 0; t < taps; ++t) {
+    for (int l = 0; l < 8; ++l) wbuf[t * 8 + l] = l < count ? ws[l][t] : 0.f;
+  }
+  DwV8 b = {};
+  for (int l = 0; l < count; ++l) b[l] = bias[l];
+  for (int64_t r = 0; r < oh; ++r) {
+    for (int64_t c = 0; c < ow; ++c) {
+      DwV8 acc0 = b, acc1 = {};
+      const float* base = buf + (r * sh * pcols + c * sw) * 8;
+      int64_t t = 0;
+      for (int64_t a = 0; a < kh; ++a) {
+        const float* row = base + a * dh * pcols * 8;
+        int64_t k = 0;
+        for (; k + 1 < kw; k += 2, t += 2) {
+          acc0 += dw_load(wbuf + t * 8) * dw_load(row + k * dw * 8);
+          acc1 += dw_load(wbuf + (t + 1) * 8) * dw_load(row + (k + 1) * dw * 8);
+        }
+        if (k < kw) acc0 += dw_load(wbuf + t * 8) * dw_load(row + k * dw * 8), ++t;
+      }
+      const DwV8 acc = acc0 + acc1;
+      for (int l = 0; l < count; ++l) ys[l][r * ow + c] = acc[l];
     }
   }
 }

@@ -145,15 +145,22 @@ TEST(ConvKernel, Depthwise) {
       make(1, 3, 3, 3, {2, 2}, {3, 3}, {1, 1}, {1, 1}, {2, 2}, {2, 2}),    // all-padding rows
       make(2, 4, 12, 4, {9, 11}, {3, 3}, {2, 1}, {1, 1}, {1, 1}, {1, 1}),  // channel multiplier 3
       // Wide rows reach the 16- and 8-column register blocks and the two-row path.
-      make(1, 6, 6, 6, {21, 56}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}),   // MobileNet 3x3 s1
-      make(1, 5, 5, 5, {23, 57}, {3, 3}, {2, 2}, {1, 1}, {0, 0}, {1, 1}),   // s2, pad end only
-      make(1, 3, 3, 3, {19, 45}, {5, 5}, {1, 1}, {1, 1}, {2, 2}, {2, 2}),   // EfficientNet 5x5
-      make(1, 4, 8, 4, {17, 40}, {3, 3}, {1, 1}, {2, 2}, {2, 2}, {2, 2}),   // dilation 2, multiplier 2
-      make(1, 2, 2, 2, {9, 33}, {3, 3}, {1, 1}, {1, 1}, {0, 0}, {0, 0}),    // no padding
+      make(1, 6, 6, 6, {21, 56}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}),  // MobileNet 3x3 s1
+      make(1, 5, 5, 5, {23, 57}, {3, 3}, {2, 2}, {1, 1}, {0, 0}, {1, 1}),  // s2, pad end only
+      make(1, 3, 3, 3, {19, 45}, {5, 5}, {1, 1}, {1, 1}, {2, 2}, {2, 2}),  // EfficientNet 5x5
+      make(1, 4, 8, 4, {17, 40}, {3, 3}, {1, 1}, {2, 2}, {2, 2}, {2, 2}),  // dilation 2, multiplier 2
+      make(1, 2, 2, 2, {9, 33}, {3, 3}, {1, 1}, {1, 1}, {0, 0}, {0, 0}),   // no padding
+      // Output narrower than 8 columns: 8 channels per vector (the tail block has fewer).
+      make(1, 19, 19, 19, {7, 7}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}),  // MobileNet 7x7
+      make(2, 9, 9, 9, {4, 4}, {3, 3}, {2, 2}, {1, 1}, {1, 1}, {1, 1}),     // 4x4 s2 -> 2x2
+      make(1, 8, 8, 8, {2, 3}, {5, 5}, {1, 1}, {1, 1}, {2, 2}, {2, 2}),     // 5x5 over a 2x3 map
+      make(1, 3, 9, 3, {6, 5}, {3, 3}, {1, 2}, {2, 1}, {2, 1}, {0, 1}),     // multiplier 3, dilation
+      make(1, 10, 10, 10, {6}, {3}, {1}, {1}, {1}, {1}),                    // 1-D
+      make(1, 4, 4, 4, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}),     // 1x1 map, 1x1 kernel
   };
   uint32_t seed = 300;
   for (const ConvParams& p : cases) {
-    EXPECT_STREQ(conv_f32_path(p), "depthwise");
+    EXPECT_STREQ(conv_f32_path(p), p.out.back() < 8 ? "depthwise_narrow" : "depthwise");
     check({p, false}, ++seed);
   }
 }

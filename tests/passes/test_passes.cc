@@ -332,7 +332,6 @@ TEST(FoldConvBn, NotFoldedWithNonConstantWeight) {
   EXPECT_EQ(r.nodes_after, 2u);
 }
 
-
 // ---- Conv [+ Add] [+ activation] fusion -------------------------------------------------------
 
 Tensor scalar(float v) {
@@ -342,8 +341,8 @@ Tensor scalar(float v) {
 }
 
 // x [1, c, 7, 9] -> Conv 3x3 pad 1 (group g) -> `tail` nodes -> y.
-void conv_model(ModelBuilder& b, int64_t c, int64_t group = 1, bool bias = true) {
-  b.input("x", DType::kFloat, {1, c, 7, 9});
+void conv_model(ModelBuilder& b, int64_t c, int64_t group = 1, bool bias = true, int64_t width = 9) {
+  b.input("x", DType::kFloat, {1, c, 7, width});
   b.initializer("W", make_rand({c, c / group, 3, 3}, 70));
   std::vector<std::string> ins = {"x", "W"};
   if (bias) {
@@ -436,20 +435,22 @@ TEST(FuseConv, ClipFromInputsOrAttributes) {
 }
 
 TEST(FuseConv, SiluLeakyReluHardSwishOnDepthwise) {
-  for (const char* act : {"Silu", "LeakyRelu", "HardSwish"}) {
-    ModelBuilder b(17);
-    conv_model(b, 6, /*group=*/6);  // depthwise: the epilogue runs per plane
-    if (std::string(act) == "Silu") {
-      b.node("Sigmoid", {"c"}, {"s"});
-      b.node("Mul", {"s", "c"}, {"y"});
-    } else {
-      auto& n = b.node(act, {"c"}, {"y"});
-      if (std::string(act) == "LeakyRelu") attr_float(n, "alpha", 0.2f);
+  for (const char* act : {"Silu", "LeakyRelu", "HardSwish", "Relu"}) {
+    for (int64_t width : {9, 5}) {  // depthwise: the epilogue runs per plane (wide and narrow paths)
+      ModelBuilder b(17);
+      conv_model(b, 11, /*group=*/11, true, width);
+      if (std::string(act) == "Silu") {
+        b.node("Sigmoid", {"c"}, {"s"});
+        b.node("Mul", {"s", "c"}, {"y"});
+      } else {
+        auto& n = b.node(act, {"c"}, {"y"});
+        if (std::string(act) == "LeakyRelu") attr_float(n, "alpha", 0.2f);
+      }
+      b.output("y", DType::kFloat);
+      const Result r = optimize_and_compare(b, {{"x", make_rand({1, 11, 7, width}, 81, -3.f, 3.f)}});
+      EXPECT_EQ(r.stats.fused_conv_act, 1) << act;
+      EXPECT_EQ(r.nodes_after, 1u) << act;
     }
-    b.output("y", DType::kFloat);
-    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 6, 7, 9}, 81, -3.f, 3.f)}});
-    EXPECT_EQ(r.stats.fused_conv_act, 1) << act;
-    EXPECT_EQ(r.nodes_after, 1u) << act;
   }
 }
 
