@@ -197,6 +197,26 @@ PlanStats Session::plan_stats(const std::vector<std::pair<std::string, Tensor>>&
   return s;
 }
 
+std::shared_ptr<void> Session::take_arena(size_t bytes) const {
+  constexpr size_t kKeep = 4;  // concurrent runs (and held outputs) beyond this allocate afresh
+  std::lock_guard<std::mutex> lock(arena_mu_);
+  Arena* spare = nullptr;
+  for (Arena& a : arenas_) {
+    if (a.mem.use_count() != 1) continue;
+    if (a.bytes >= bytes) return a.mem;
+    spare = &a;
+  }
+  void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  check(p != nullptr, ErrorCode::kOutOfMemory, graph_->source, ": cannot allocate the ", bytes, "-byte arena");
+  Arena fresh{std::shared_ptr<void>(p, [](void* q) { std::free(q); }), bytes};
+  if (spare) {
+    *spare = fresh;  // a free arena too small for this plan: replaced
+  } else if (arenas_.size() < kKeep) {
+    arenas_.push_back(fresh);
+  }
+  return fresh.mem;
+}
+
 std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor>>& inputs,
                                  const std::vector<std::string>& output_names, std::vector<NodeEvent>* events) const {
   const graph::Graph& gr = *graph_;
@@ -224,12 +244,7 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
   for (size_t k = 0; k < gr.inputs.size(); ++k)
     if (b.inputs[k].defined()) vals[gr.inputs[k]] = b.inputs[k];
 
-  std::shared_ptr<void> arena;
-  if (plan->arena_bytes > 0) {
-    void* p = std::aligned_alloc(64, plan->arena_bytes);
-    check(p != nullptr, ErrorCode::kOutOfMemory, gr.source, ": cannot allocate the ", plan->arena_bytes, "-byte arena");
-    arena = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
-  }
+  std::shared_ptr<void> arena = plan->arena_bytes > 0 ? take_arena(plan->arena_bytes) : nullptr;
   for (size_t v = 0; v < gr.values.size(); ++v) {
     if (plan->offset[v] < 0) continue;
     const graph::TypeInfo& t = plan->types[v];

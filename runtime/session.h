@@ -74,6 +74,7 @@ class Session {
   std::shared_ptr<const Plan> get_plan(const Bound& b) const;
   std::shared_ptr<Plan> make_plan(const Bound& b) const;
   void infer_symbolic();
+  std::shared_ptr<void> take_arena(size_t bytes) const;
 
   std::shared_ptr<graph::Graph> graph_;
   Options opts_;
@@ -83,6 +84,15 @@ class Session {
   std::unique_ptr<ThreadPool> pool_;
   mutable std::mutex plan_mu_;
   mutable std::map<std::string, std::shared_ptr<const Plan>> plans_;
+  // Arenas of earlier runs, reused by later ones: a fresh multi-megabyte buffer per run costs
+  // page faults on every run. One is free when nothing but this list holds it (outputs that live
+  // in an arena keep it busy until the caller drops them).
+  struct Arena {
+    std::shared_ptr<void> mem;
+    size_t bytes = 0;
+  };
+  mutable std::mutex arena_mu_;
+  mutable std::vector<Arena> arenas_;
 };
 
 // Re-throws `e` with the graph's file and the node's name and op prefixed (once).
