@@ -3,4 +3,13 @@
 
 #include "opset/op.h"
 
-namespace ortl::opset {}  // namespace ortl::opset
+namespace ortl::opset {
+
+std::unique_ptr<OpKernel> build_attention(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_rms_norm(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_rotary_embedding(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_swiglu(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_causal_conv_with_state(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_linear_attention(const BuildContext& ctx);
+
+}  // namespace ortl::opset
