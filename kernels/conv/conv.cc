@@ -18,7 +18,7 @@
 #include "kernels/base/isa.h"
 #include "kernels/conv/conv_common.h"
 #include "kernels/conv/depthwise_impl.h"
-#include "kernels/eltwise/fast_math.h"
+#include "kernels/eltwise/eltwise.h"
 
 namespace ortl::kernels {
 
@@ -110,13 +110,17 @@ void epilogue_row(T* y, const T* sum, int64_t n, T bias, const ConvEpilogue& ep)
       for (int64_t j = 0; j < n; ++j) y[j] = y[j] < T(0) ? a * y[j] : y[j];
       break;
     case Act::kHardSwish:
-      for (int64_t j = 0; j < n; ++j) y[j] *= std::min(std::max(y[j] * T(1.0 / 6.0) + T(0.5), T(0)), T(1));
-      break;
     case Act::kSilu:
       if constexpr (std::is_same_v<T, float>) {
-        for (int64_t j = 0; j < n; ++j) y[j] *= fastmath::sigmoid_f32(y[j]);
-      } else {
+        // The eltwise kernels' per-ISA builds: exp only vectorizes there (this file is baseline).
+        static const UnaryF32Fn unary = select_unary_f32(active_isa()).run;
+        UnaryParams prm;
+        prm.alpha = 1.f;
+        unary(ep.act == Act::kSilu ? UnaryOp::kSwish : UnaryOp::kHardSwish, prm, y, y, n);
+      } else if (ep.act == Act::kSilu) {
         for (int64_t j = 0; j < n; ++j) y[j] /= T(1) + std::exp(-y[j]);
+      } else {
+        for (int64_t j = 0; j < n; ++j) y[j] *= std::min(std::max(y[j] * T(1.0 / 6.0) + T(0.5), T(0)), T(1));
       }
       break;
   }
