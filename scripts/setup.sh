@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what ort-lite needs on Debian 12, and nothing that is already there:
 #   - apt: compilers, CMake, ccache, protobuf, Eigen, oneDNN, GoogleTest, Google Benchmark, CLI11,
-#     nlohmann-json, pybind11, and Debian's torch/torchvision (1.13, under /usr/bin/python3; used
-#     only to export the test models);
+#     nlohmann-json, pybind11, the JPEG / PNG headers and libwebp (ImageDecoder loads these codecs
+#     at run time), and Debian's torch/torchvision (1.13, under /usr/bin/python3; used only to
+#     export the test models);
 #   - pip, into the `python3` first on PATH: onnx, onnxruntime (pinned), numpy, pytest.
 # Idempotent: a second run prints two "ok" lines and changes nothing. Runs as root, or through sudo.
 set -euo pipefail
@@ -10,6 +11,7 @@ set -euo pipefail
 APT_PACKAGES=(
   build-essential cmake ccache libprotobuf-dev protobuf-compiler libeigen3-dev libdnnl-dev
   libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev pybind11-dev
+  libjpeg-dev libpng-dev libwebp7
   python3-torch python3-torchvision
 )
 PIP_PINS=(onnx==1.23.2 onnxruntime==1.32.0 numpy pytest)
