@@ -11,6 +11,9 @@
 // which the pass cannot rule out before shapes are known) takes a plain second pass.
 #include "kernels/conv/conv.h"
 
+#include <mutex>
+
+#include "kernels/conv/winograd.h"
 #include "kernels/eltwise/broadcast.h"
 #include "opset/conv/conv.h"
 #include "opset/conv/conv_attrs.h"
@@ -152,6 +155,11 @@ class ConvOp final : public OpKernel {
                const Epilogue& ep, kernels::Parallel& par, const float* w_packed = nullptr) const {
     if (attrs_.transpose) {
       kernels::conv_transpose_f32(p, x, w, bias, y, *gemm_, par);
+    } else if (w_packed && kernels::winograd_applicable(p)) {
+      // Transformed weights are made on the first run that needs them (the spatial size decides,
+      // and U is 4x the size of W, so only convs that take this path pay for it).
+      std::call_once(wino_once_, [&] { wino_ = kernels::winograd_pack_weights(p.c_out, p.c_in, w, *gemm_); });
+      kernels::conv_winograd_f32(p, x, wino_, bias, y, *gemm_, par, ep);
     } else {
       kernels::conv_f32(p, x, w, bias, y, *gemm_, par, ep, w_packed);
     }
@@ -180,6 +188,8 @@ class ConvOp final : public OpKernel {
   const kernels::GemmF32Impl* gemm_;
   std::vector<float> packed_w_;      // constant W packed for gemm_, empty when not
   const void* packed_of_ = nullptr;  // the initializer buffer packed_w_ came from
+  mutable std::once_flag wino_once_;
+  mutable kernels::WinogradWeights wino_;  // Winograd U of the constant W, made on first use
 };
 
 Epilogue parse_activation(const graph::Node& n) {
