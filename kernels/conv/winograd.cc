@@ -38,7 +38,7 @@ bool winograd_applicable(const ConvParams& p) {
     if (p.kernel[d] != 3 || p.strides[d] != 1 || p.dilations[d] != 1) return false;
   }
   // Few tiles: the transforms cost more than the saved multiplies (and partial tiles waste).
-  return p.out[0] * p.out[1] >= 400 && p.out[0] >= 8 && p.out[1] >= 8;
+  return p.out[0] * p.out[1] >= 196 && p.out[0] >= 8 && p.out[1] >= 8;
 }
 
 WinogradWeights winograd_pack_weights(int64_t c_out, int64_t c_in, const float* w, const GemmF32Impl& gemm) {

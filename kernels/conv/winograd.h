@@ -27,7 +27,7 @@ struct WinogradTransforms {
 };
 
 // True for the shapes this path takes (and pays off on): 3x3, stride 1, dilation 1, group 1,
-// at least 8 channels each way and an output of at least 400 pixels.
+// at least 8 channels each way and an output of at least 14x14 pixels.
 bool winograd_applicable(const ConvParams& p);
 
 // W [C_out, C_in, 3, 3] -> U = G g G^T per channel pair, packed for `gemm`.
