@@ -214,7 +214,11 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
 
   const bool pointwise = is_pointwise(p);
   int64_t chunk = out_size;
-  if (!pointwise) {
+  if (pointwise) {
+    // Column chunks of the output keep each GEMM's C block (C_out x 512) in L2 for the bias and
+    // epilogue pass that follows; with packed weights nothing is repacked per chunk.
+    if (out_size > 1024 && (w_packed || bias || !ep.trivial())) chunk = 512;
+  } else {
     chunk = std::clamp<int64_t>(kColFloats / std::max<int64_t>(kdim, 1), 128, out_size);
     if (p.batch * p.group * cdiv(out_size, chunk) < 2 * nt) {
       chunk = std::min(chunk, std::max<int64_t>(cdiv(cdiv(out_size, 2 * nt), 16) * 16, 64));
