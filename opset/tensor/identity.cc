@@ -1,8 +1,13 @@
-// Identity and Dropout (inference): views of their input. Dropout's optional mask is all true
-// (all ones before opset 10, where the mask has the input's dtype).
+// Identity and Dropout: views of their input. Dropout's optional mask is all true (all ones
+// before opset 10, where the mask has the input's dtype). Dropout with training_mode = true and a
+// non-zero ratio (opset >= 12) writes a fresh output instead, its mask drawn from numpy's
+// RandomState(seed) stream as onnx's reference does (kernels/random/random.h).
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <random>
 
+#include "kernels/random/random.h"
 #include "opset/tensor/tensor.h"
 #include "opset/tensor/tensor_util.h"
 
@@ -21,7 +26,8 @@ class Identity final : public OpKernel {
 
 class Dropout final : public OpKernel {
  public:
-  Dropout(bool bool_mask, bool mode_inputs) : bool_mask_(bool_mask), mode_inputs_(mode_inputs) {}
+  Dropout(bool bool_mask, bool mode_inputs, std::optional<int64_t> seed)
+      : bool_mask_(bool_mask), mode_inputs_(mode_inputs), seed_(seed) {}
 
   void infer(InferContext& ctx) const override {
     const TypeInfo& x = ctx.input_type(0);
@@ -34,8 +40,7 @@ class Dropout final : public OpKernel {
     if (mode_inputs_ && ctx.input(2) && scalar_int(*ctx.input(2), "Dropout", "training_mode") != 0) {
       const std::vector<float> r = ctx.input(1) ? floats_of(*ctx.input(1)) : std::vector<float>{0.5f};
       const float ratio = r.empty() ? 0.5f : r[0];
-      check(ratio == 0.0f, ErrorCode::kNotImplemented,
-            "Dropout: training_mode=true with a non-zero ratio is not supported (ort-lite runs inference only)");
+      if (ratio != 0.0f) return run_training(ctx, ratio);
     }
     ctx.alias_output(0, x, x.shape());
     if (ctx.num_outputs() > 1 && ctx.has_output(1)) {
@@ -51,10 +56,39 @@ class Dropout final : public OpKernel {
   }
 
   bool is_view() const override { return true; }
+  // Training mode without a seed draws a new mask every run: never fold it.
+  bool deterministic() const override { return !mode_inputs_ || seed_.has_value(); }
 
  private:
-  bool bool_mask_;    // opset >= 10
-  bool mode_inputs_;  // ratio / training_mode inputs (opset >= 12)
+  void run_training(RunContext& ctx, float ratio) const {
+    const Tensor& x = *ctx.input(0);
+    if (!(ratio >= 0.0f && ratio < 1.0f))
+      fail(ErrorCode::kInvalidArgument, "Dropout: ratio ", ratio, " is not in [0, 1)");
+    kernels::DropoutParams p;
+    p.ratio = ratio;
+    // numpy seeds MT19937 with the low 32 bits; without a seed every run differs.
+    p.seed = seed_ ? static_cast<uint32_t>(*seed_) : std::random_device{}();
+    Tensor& y = ctx.output(0, x.shape());
+    uint8_t* mask = ctx.num_outputs() > 1 && ctx.has_output(1) ? ctx.output(1, x.shape()).data_as<uint8_t>() : nullptr;
+    const int64_t n = x.numel();
+    switch (x.dtype()) {
+      case DType::kFloat: kernels::dropout_train<float>(p, n, x.data_as<float>(), y.data_as<float>(), mask); break;
+      case DType::kDouble: kernels::dropout_train<double>(p, n, x.data_as<double>(), y.data_as<double>(), mask); break;
+      case DType::kFloat16:
+      case DType::kBFloat16: {
+        const Tensor wide = half_to_float(x);
+        Tensor out(DType::kFloat, x.shape());
+        kernels::dropout_train<float>(p, n, wide.data_as<float>(), out.data_as<float>(), mask);
+        float_to_half(out.data_as<float>(), y);
+        break;
+      }
+      default: fail(ErrorCode::kNotImplemented, "Dropout: training mode for dtype ", dtype_name(x.dtype()));
+    }
+  }
+
+  bool bool_mask_;               // opset >= 10
+  bool mode_inputs_;             // ratio / training_mode inputs (opset >= 12)
+  std::optional<int64_t> seed_;  // the seed attribute
 };
 
 }  // namespace
@@ -62,7 +96,9 @@ class Dropout final : public OpKernel {
 std::unique_ptr<OpKernel> build_identity(const BuildContext&) { return std::make_unique<Identity>(); }
 
 std::unique_ptr<OpKernel> build_dropout(const BuildContext& b) {
-  return std::make_unique<Dropout>(b.opset >= 10, b.opset >= 12);
+  std::optional<int64_t> seed;
+  if (b.node.has("seed")) seed = b.node.get_int("seed", 0);
+  return std::make_unique<Dropout>(b.opset >= 10, b.opset >= 12, seed);
 }
 
 }  // namespace ortl::opset
