@@ -3,4 +3,10 @@
 
 #include "opset/op.h"
 
-namespace ortl::opset {}  // namespace ortl::opset
+namespace ortl::opset {
+
+std::unique_ptr<OpKernel> build_rnn(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_gru(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_lstm(const BuildContext& ctx);
+
+}  // namespace ortl::opset
