@@ -65,8 +65,13 @@ PassStats optimize(Graph& g, int level) {
   if (level < 1) return stats;
   // Each pass expects current links and leaves them stale when it changed something.
   if (passes::remove_identity_dropout(g, stats)) g.finalize();
+  if (passes::fold_constants(g, stats)) g.finalize();
+  if (passes::remove_noops(g, stats)) g.finalize();
   if (passes::fold_conv_batchnorm(g, stats)) g.finalize();
   if (passes::fuse_conv_activation(g, stats)) g.finalize();
+  if (passes::fuse_gelu(g, stats)) g.finalize();
+  if (passes::fuse_layer_norm(g, stats)) g.finalize();
+  if (passes::fuse_matmul_add(g, stats)) g.finalize();
   return stats;
 }
 

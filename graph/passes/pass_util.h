@@ -28,5 +28,10 @@ void erase_nodes(Graph& g, const std::vector<char>& dead);
 bool remove_identity_dropout(Graph& g, PassStats& stats);
 bool fold_conv_batchnorm(Graph& g, PassStats& stats);
 bool fuse_conv_activation(Graph& g, PassStats& stats);
+bool fuse_matmul_add(Graph& g, PassStats& stats);
+bool fuse_gelu(Graph& g, PassStats& stats);
+bool fuse_layer_norm(Graph& g, PassStats& stats);
+bool remove_noops(Graph& g, PassStats& stats);
+bool fold_constants(Graph& g, PassStats& stats);
 
 }  // namespace ortl::graph::passes

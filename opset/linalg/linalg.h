@@ -7,5 +7,6 @@ namespace ortl::opset {
 
 std::unique_ptr<OpKernel> build_gemm(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_matmul(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_matmul_bias(const BuildContext& ctx);
 
 }  // namespace ortl::opset
