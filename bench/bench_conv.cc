@@ -1,8 +1,11 @@
-// Conv micro-benchmarks: ort-lite conv_f32 (bound to each GEMM implementation the host can run)
-// vs oneDNN convolution_forward (f32, forward_inference, format_tag::any chosen by oneDNN; the
-// reorders from/to NCHW happen once outside the timed loop), single thread, shapes from
-// bench/shapes/conv.txt. Names: conv/<impl>/<shape>. Counters: FLOPS (2 MACs per weight tap per
-// output element, as a rate) and bytes/s (x + w + y once).
+// Conv micro-benchmarks: ort-lite's conv (bound to each GEMM implementation the host can run) vs
+// oneDNN convolution_forward (f32, forward_inference, format_tag::any chosen by oneDNN; the
+// reorders from/to NCHW happen once outside the timed loop), single thread, on the shapes below.
+// ort-lite runs what a session runs for constant weights: packed once (conv_pack_weights), and
+// Winograd F(4x4,3x3) where winograd_applicable; `conv/ortl_percall_<impl>` is conv_f32 packing per
+// call (weights that are graph inputs). Names: conv/<impl>/<shape>; label = path taken.
+// Counters: FLOPS (direct-conv FLOPs: 2 MACs per weight tap per output element, as a rate, also for
+// Winograd) and bytes/s (x + w + y once).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 #include "kernels/base/isa.h"
 #include "kernels/base/parallel.h"
 #include "kernels/conv/conv.h"
+#include "kernels/conv/winograd.h"
 #include "kernels/gemm/gemm.h"
 
 #ifdef ORTL_BENCH_HAVE_DNNL
@@ -34,11 +38,19 @@ struct ConvShape {
   int64_t y_size() const { return c_out * oh() * ow(); }
 };
 
-// Keep in sync with bench/shapes/conv.txt.
+// ResNet-50, MobileNetV2 and YOLO-style layer shapes.
 constexpr ConvShape kShapes[] = {
     {"rn50_3x3_64", 64, 56, 56, 64, 3, 1, 1, 1},
+    {"rn50_3x3_128", 128, 28, 28, 128, 3, 1, 1, 1},
+    {"rn50_3x3_256", 256, 14, 14, 256, 3, 1, 1, 1},
+    {"rn50_3x3_512", 512, 7, 7, 512, 3, 1, 1, 1},
     {"rn50_1x1_256to64", 256, 56, 56, 64, 1, 1, 0, 1},
+    {"rn50_1x1_2048to512", 2048, 7, 7, 512, 1, 1, 0, 1},
+    {"rn50_7x7_s2", 3, 224, 224, 64, 7, 2, 3, 1},
+    {"yolo_3x3_s2_64", 32, 320, 320, 64, 3, 2, 1, 1},
     {"mbv2_dw3x3_144", 144, 56, 56, 144, 3, 1, 1, 144},
+    {"mbv2_dw3x3_960_7x7", 960, 7, 7, 960, 3, 1, 1, 960},
+    {"mbv2_1x1_960to160_7x7", 960, 7, 7, 160, 1, 1, 0, 1},
 };
 
 std::vector<float> random_vec(int64_t n, unsigned seed) {
@@ -57,7 +69,7 @@ void set_counters(benchmark::State& state, const ConvShape& s) {
   state.counters["bytes"] = benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void bm_ortl(benchmark::State& state, const k::GemmF32Impl* gemm, ConvShape s) {
+void bm_ortl(benchmark::State& state, const k::GemmF32Impl* gemm, ConvShape s, bool per_call) {
   if ((gemm->isa & k::host_isa()) != gemm->isa) {
     state.SkipWithError("host lacks this ISA");
     return;
@@ -76,12 +88,22 @@ void bm_ortl(benchmark::State& state, const k::GemmF32Impl* gemm, ConvShape s) {
   const std::vector<float> x = random_vec(s.x_size(), 1), w = random_vec(s.w_size(), 2), b = random_vec(s.c_out, 3);
   std::vector<float> y(static_cast<size_t>(s.y_size()));
   k::Parallel& par = k::serial();
+  const bool depthwise = s.group > 1 && s.group == s.c_in;
+  const std::vector<float> packed = per_call || depthwise
+                                        ? std::vector<float>()
+                                        : k::conv_pack_weights(s.c_out, s.group, s.w_size() / s.c_out, w.data(), *gemm);
+  const bool wino = !per_call && !packed.empty() && k::winograd_applicable(p);
+  const k::WinogradWeights u = wino ? k::winograd_pack_weights(s.c_out, s.c_in, w.data(), *gemm) : k::WinogradWeights{};
   for (auto _ : state) {
-    k::conv_f32(p, x.data(), w.data(), b.data(), y.data(), *gemm, par);
+    if (wino) {
+      k::conv_winograd_f32(p, x.data(), u, b.data(), y.data(), *gemm, par);
+    } else {
+      k::conv_f32(p, x.data(), w.data(), b.data(), y.data(), *gemm, par, {}, packed.empty() ? nullptr : packed.data());
+    }
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
-  state.SetLabel(k::conv_f32_path(p));
+  state.SetLabel(wino ? "winograd" : std::string(k::conv_f32_path(p)) + (packed.empty() ? "" : "+prepacked"));
   set_counters(state, s);
 }
 
@@ -144,7 +166,9 @@ void register_all() {
     for (const k::GemmF32Impl& impl : k::gemm_f32_impls()) {
       if (std::string(impl.name) == "gemm_f32_ref") continue;  // the oracle is far too slow here
       const std::string name = std::string("conv/ortl_") + impl.name + "/" + s.name;
-      benchmark::RegisterBenchmark(name.c_str(), bm_ortl, &impl, s)->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark(name.c_str(), bm_ortl, &impl, s, false)->Unit(benchmark::kMicrosecond);
+      const std::string pc = std::string("conv/ortl_percall_") + impl.name + "/" + s.name;
+      benchmark::RegisterBenchmark(pc.c_str(), bm_ortl, &impl, s, true)->Unit(benchmark::kMicrosecond);
     }
 #ifdef ORTL_BENCH_HAVE_DNNL
     const std::string name = std::string("conv/onednn/") + s.name;

@@ -1,5 +1,5 @@
 // SGEMM micro-benchmarks: every ort-lite GEMM implementation (kernels.inc order) and oneDNN's
-// dnnl_sgemm on identical row-major shapes (bench/shapes/gemm.txt), single thread.
+// dnnl_sgemm on identical row-major shapes (kShapes below), single thread.
 // Names: gemm/<impl>/<shape>. Counters: FLOPS (2*M*N*K per iteration, as a rate) and bytes/s.
 #include <benchmark/benchmark.h>
 
@@ -27,7 +27,7 @@ struct GemmShape {
   int64_t m, n, k;
 };
 
-// Keep in sync with bench/shapes/gemm.txt.
+// Model layer shapes (ResNet-50, BERT-base) and squares.
 constexpr GemmShape kShapes[] = {
     {"square256", 256, 256, 256},
     {"square512", 512, 512, 512},

@@ -26,7 +26,10 @@ class WidenedContext final : public RunContext {
 
   int num_inputs() const override { return real_.num_inputs(); }
   int num_outputs() const override { return real_.num_outputs(); }
-  const Tensor* input(int i) const override { return ins_[i] ? &*ins_[i] : real_.input(i); }
+  const Tensor* input(int i) const override {
+    if (i < 0 || i >= num_inputs()) return nullptr;  // an omitted trailing optional input
+    return ins_[i] ? &*ins_[i] : real_.input(i);
+  }
   Tensor& output(int i) override { return stand_in(i, real_.output(i)); }
   Tensor& output(int i, const std::vector<int64_t>& shape) override { return stand_in(i, real_.output(i, shape)); }
   void alias_output(int i, const Tensor& src, const std::vector<int64_t>& shape) override {
