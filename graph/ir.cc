@@ -1,6 +1,7 @@
 // Graph bookkeeping: attribute access with defaults, value lookup and topological sorting.
 #include "graph/ir.h"
 
+#include <algorithm>
 #include <deque>
 
 namespace ortl::graph {
@@ -92,6 +93,23 @@ const Tensor* Node::get_tensor(const std::string& a) const {
 std::string Node::describe() const {
   std::string d = domain.empty() ? op_type : domain + "." + op_type;
   return "node '" + name + "' (" + d + ")";
+}
+
+std::vector<std::string> capture_names(const Node& n) {
+  std::vector<std::string> names;
+  auto add = [&](const Graph* g) {
+    if (!g) return;
+    for (int v : g->captures) {
+      const std::string& name = g->values[v].name;
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  };
+  for (const auto& [key, a] : n.attrs) {
+    if (a.type == AttrType::kGraph) add(a.g.get());
+    if (a.type == AttrType::kGraphs)
+      for (const auto& g : a.graphs) add(g.get());
+  }
+  return names;
 }
 
 int Graph::find(const std::string& value_name) const {

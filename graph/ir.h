@@ -35,14 +35,48 @@ bool all_known(const Shape& s);
 std::vector<int64_t> to_concrete(const Shape& s);  // requires all_known
 Shape from_concrete(const std::vector<int64_t>& v);
 
+// What a value holds. Sequences and optionals carry the type of their tensors in TypeInfo's
+// dtype/shape (shape: that of every element when they agree). kOther: maps and sparse tensors.
+enum class ValueKind : uint8_t { kTensor, kSequence, kOptionalTensor, kOptionalSequence, kOther };
+
 // A value's type: element type plus shape; has_shape = false means the rank is unknown too.
 struct TypeInfo {
   DType dtype = DType::kUndefined;
   bool has_shape = false;
   Shape shape;
+  ValueKind kind = ValueKind::kTensor;
 
   static TypeInfo of(DType t, Shape s) { return {t, true, std::move(s)}; }
   int rank() const { return has_shape ? static_cast<int>(shape.size()) : -1; }
+  bool is_tensor() const { return kind == ValueKind::kTensor; }
+  bool is_sequence() const { return kind == ValueKind::kSequence || kind == ValueKind::kOptionalSequence; }
+  bool is_optional() const { return kind == ValueKind::kOptionalTensor || kind == ValueKind::kOptionalSequence; }
+};
+
+// A run-time value that is not a plain tensor: a sequence of tensors, or an optional that is
+// empty or holds a tensor or a sequence. Immutable once built (shared between values), and it
+// owns its tensors: builders copy arena-backed tensors in, since the arena is reused.
+struct Composite {
+  ValueKind kind = ValueKind::kSequence;  // kSequence, kOptionalTensor or kOptionalSequence
+  bool has_element = true;                // optionals: false when empty
+  DType elem_dtype = DType::kUndefined;   // the tensors' dtype, known even for an empty sequence
+  std::vector<Tensor> items;              // the sequence's tensors; an optional tensor is items[0]
+
+  bool is_optional_empty() const {
+    return (kind == ValueKind::kOptionalTensor || kind == ValueKind::kOptionalSequence) && !has_element;
+  }
+};
+using CompositePtr = std::shared_ptr<const Composite>;
+
+// Anything a graph input or output holds: a tensor, or a composite.
+struct AnyValue {
+  Tensor tensor;
+  CompositePtr composite;
+
+  AnyValue() = default;
+  AnyValue(Tensor t) : tensor(std::move(t)) {}           // NOLINT: tensors convert implicitly
+  AnyValue(CompositePtr c) : composite(std::move(c)) {}  // NOLINT
+  bool defined() const { return tensor.defined() || composite != nullptr; }
 };
 
 class Graph;
@@ -74,6 +108,7 @@ struct Attribute {
   std::vector<std::string> strings;
   std::vector<Tensor> tensors;
   std::vector<std::shared_ptr<Graph>> graphs;
+  TypeInfo tp;  // kTypeProto (Optional's `type`)
 };
 
 struct Node {
@@ -84,6 +119,9 @@ struct Node {
   std::vector<int> inputs;   // value ids; -1 marks an omitted optional input
   std::vector<int> outputs;  // value ids; -1 marks an omitted optional output
   std::map<std::string, Attribute> attrs;
+  // Trailing inputs the node does not declare: outer-scope values its subgraphs read, in the
+  // order capture_names() gives. They keep those values alive until the node runs.
+  int implicit_inputs = 0;
 
   bool has(const std::string& a) const { return attrs.count(a) != 0; }
   const Attribute* attr(const std::string& a) const;
@@ -120,6 +158,7 @@ class Graph {
   std::vector<Node> nodes;  // topologically sorted once import is done
   std::vector<int> inputs;  // declared inputs that are not pure initializers, in order
   std::vector<int> outputs;
+  std::vector<int> captures;  // subgraphs: values read from an enclosing graph (free variables)
 
   int find(const std::string& value_name) const;  // -1 when absent
   int add_value(const std::string& value_name);   // returns the existing id if present
@@ -130,5 +169,9 @@ class Graph {
  private:
   std::unordered_map<std::string, int> index_;
 };
+
+// The outer-scope names a node's subgraphs read: every graph attribute in attribute-name order,
+// each graph's captures in order, first occurrence kept. Node::implicit_inputs follow this order.
+std::vector<std::string> capture_names(const Node& n);
 
 }  // namespace ortl::graph

@@ -179,7 +179,23 @@ void parse_message(Msg* msg, const void* data, size_t size, const std::string& w
 
 TypeInfo type_from_proto(const onnx::TypeProto& tp) {
   TypeInfo ti;
-  if (!tp.has_tensor_type()) return ti;  // sequences, maps, optionals: typed at run time
+  // Sequences and optionals keep the kind and the type of their tensors.
+  if (tp.has_sequence_type() || tp.has_optional_type()) {
+    const bool seq = tp.has_sequence_type();
+    const onnx::TypeProto& elem = seq ? tp.sequence_type().elem_type() : tp.optional_type().elem_type();
+    ti = type_from_proto(elem);
+    if (seq)
+      ti.kind = ti.kind == ValueKind::kTensor ? ValueKind::kSequence : ValueKind::kOther;
+    else if (ti.kind == ValueKind::kTensor || ti.kind == ValueKind::kSequence)
+      ti.kind = ti.kind == ValueKind::kTensor ? ValueKind::kOptionalTensor : ValueKind::kOptionalSequence;
+    else
+      ti.kind = ValueKind::kOther;
+    return ti;
+  }
+  if (!tp.has_tensor_type()) {
+    if (tp.value_case() != onnx::TypeProto::VALUE_NOT_SET) ti.kind = ValueKind::kOther;  // maps, sparse
+    return ti;
+  }
   const auto& tt = tp.tensor_type();
   ti.dtype = static_cast<DType>(tt.elem_type());
   if (tt.has_shape()) {
@@ -250,6 +266,13 @@ class Importer {
       }
     }
     g->finalize();
+    if (is_subgraph) {
+      // The free variables actually read (value_info may name values nothing uses).
+      for (size_t i = 0; i < g->values.size(); ++i) {
+        const Value& v = g->values[i];
+        if (v.is_outer && (!v.consumers.empty() || v.is_output)) g->captures.push_back(static_cast<int>(i));
+      }
+    }
     return g;
   }
 
@@ -323,7 +346,10 @@ class Importer {
         a.type = AttrType::kGraphs;
         for (const auto& gp : ap.graphs()) a.graphs.push_back(import_graph(gp, opsets, true));
         break;
-      case AP::TYPE_PROTO: a.type = AttrType::kTypeProto; break;
+      case AP::TYPE_PROTO:
+        a.type = AttrType::kTypeProto;
+        a.tp = type_from_proto(ap.tp());
+        break;
       case AP::SPARSE_TENSOR:
         fail(ErrorCode::kNotImplemented, context, ": sparse tensor attribute '", ap.name(), "' is not supported");
       default: fail(ErrorCode::kInvalidModel, context, ": attribute '", ap.name(), "' has no value");
@@ -371,6 +397,12 @@ class Importer {
     }
     for (const auto& in : np.input()) node.inputs.push_back(in.empty() ? -1 : g.add_value(actual(in)));
     for (const auto& out : np.output()) node.outputs.push_back(out.empty() ? -1 : g.add_value(actual(out)));
+    // Outer-scope values read by the node's subgraphs become implicit inputs, so ordering and
+    // lifetimes in this graph see them.
+    for (const std::string& name : capture_names(node)) {
+      node.inputs.push_back(g.add_value(actual(name)));
+      ++node.implicit_inputs;
+    }
     g.nodes.push_back(std::move(node));
   }
 
@@ -491,6 +523,53 @@ void save_tensor_pb(const Tensor& t, const std::string& name, const std::string&
   check(f.good(), ErrorCode::kInvalidArgument, path, ": cannot write file");
   const std::string bytes = tp.SerializeAsString();
   f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+namespace {
+
+std::shared_ptr<Composite> sequence_from_proto(const onnx::SequenceProto& sp, const std::string& base_dir,
+                                               const std::string& context) {
+  check(sp.sequence_values_size() == 0 && sp.optional_values_size() == 0, ErrorCode::kNotImplemented, context,
+        ": only sequences of tensors are supported");
+  auto c = std::make_shared<Composite>();
+  c->kind = ValueKind::kSequence;
+  for (int i = 0; i < sp.tensor_values_size(); ++i)
+    c->items.push_back(tensor_from_proto(sp.tensor_values(i), base_dir, context + " element " + std::to_string(i)));
+  if (!c->items.empty()) c->elem_dtype = c->items[0].dtype();
+  return c;
+}
+
+}  // namespace
+
+AnyValue load_value_pb(const std::string& path, const TypeInfo& type) {
+  if (type.kind == ValueKind::kTensor) return load_tensor_pb(path);
+  check(type.kind != ValueKind::kOther, ErrorCode::kNotImplemented, path,
+        ": maps and sparse tensors are not supported");
+  const std::string bytes = read_file(path);
+  const std::string dir = fs::path(path).parent_path().string();
+  if (type.kind == ValueKind::kSequence) {
+    onnx::SequenceProto sp;
+    parse_message(&sp, bytes.data(), bytes.size(), path);
+    auto c = sequence_from_proto(sp, dir, path);
+    if (c->elem_dtype == DType::kUndefined) c->elem_dtype = type.dtype;
+    return CompositePtr(c);
+  }
+  onnx::OptionalProto op;
+  parse_message(&op, bytes.data(), bytes.size(), path);
+  std::shared_ptr<Composite> c;
+  if (op.has_sequence_value()) {
+    c = sequence_from_proto(op.sequence_value(), dir, path);
+  } else {
+    c = std::make_shared<Composite>();
+    if (op.has_tensor_value()) c->items.push_back(tensor_from_proto(op.tensor_value(), dir, path));
+  }
+  check(!op.has_optional_value(), ErrorCode::kNotImplemented, path, ": nested optionals are not supported");
+  c->kind = op.has_sequence_value() || (!op.has_tensor_value() && type.kind == ValueKind::kOptionalSequence)
+                ? ValueKind::kOptionalSequence
+                : ValueKind::kOptionalTensor;
+  c->has_element = op.has_sequence_value() || op.has_tensor_value();
+  if (c->elem_dtype == DType::kUndefined) c->elem_dtype = c->items.empty() ? type.dtype : c->items[0].dtype();
+  return CompositePtr(c);
 }
 
 }  // namespace ortl::graph

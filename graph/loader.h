@@ -26,5 +26,8 @@ void tensor_to_proto(const Tensor& t, const std::string& name, onnx::TensorProto
 // A serialized TensorProto file (the `input_0.pb` of the onnx test layout). Returns its name too.
 Tensor load_tensor_pb(const std::string& path, std::string* name = nullptr);
 void save_tensor_pb(const Tensor& t, const std::string& name, const std::string& path);
+// A serialized value of the given type: a TensorProto, or a SequenceProto / OptionalProto for
+// sequence and optional types (sequences of tensors, optionals of a tensor or such a sequence).
+AnyValue load_value_pb(const std::string& path, const TypeInfo& type);
 
 }  // namespace ortl::graph

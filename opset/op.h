@@ -16,9 +16,13 @@
 
 namespace ortl::opset {
 
+using graph::AnyValue;
+using graph::Composite;
+using graph::CompositePtr;
 using graph::Dim;
 using graph::Shape;
 using graph::TypeInfo;
+using graph::ValueKind;
 
 class InferContext {
  public:
@@ -58,13 +62,44 @@ class RunContext {
   virtual void alias_output(int i, const Tensor& src, const std::vector<int64_t>& shape) = 0;
   virtual bool has_output(int i) const = 0;
   virtual kernels::Parallel& par() = 0;
+  // Sequence and optional values (control and sequence ops only; tensor kernels never call
+  // these). input() is nullptr for such an input.
+  virtual const Composite* input_composite(int) const { return nullptr; }
+  virtual CompositePtr input_composite_ptr(int) const { return nullptr; }
+  virtual void set_output_composite(int, CompositePtr) {
+    fail(ErrorCode::kNotImplemented, "sequence/optional values are not supported in this context");
+  }
+};
+
+// A subgraph (If branch, Loop/Scan body) compiled by the runtime for a control-flow kernel.
+// Its inputs are the graph's declared inputs followed by its captures (Graph::captures order).
+class Subgraph {
+ public:
+  virtual ~Subgraph() = default;
+  virtual int num_inputs() const = 0;  // declared inputs only
+  virtual int num_outputs() const = 0;
+  virtual const TypeInfo& output_type(int i) const = 0;  // inferred at compile time (symbolic)
+  // Output types for these input types (declared inputs, then captures); a node whose types
+  // cannot be inferred leaves its outputs unknown.
+  virtual std::vector<TypeInfo> infer(const std::vector<TypeInfo>& input_types) const = 0;
+  // One execution; the results own their memory (never the caller's buffers). Thread-safe.
+  virtual std::vector<AnyValue> run(const std::vector<AnyValue>& inputs, kernels::Parallel& par) const = 0;
+};
+
+class SubgraphCompiler {
+ public:
+  virtual ~SubgraphCompiler() = default;
+  virtual std::unique_ptr<Subgraph> compile(const graph::Graph& g) const = 0;
 };
 
 // What a builder sees: the node (attributes, domain, opset version) and the graph for context.
 struct BuildContext {
+  BuildContext(const graph::Node& n, const graph::Graph& g, int version, const SubgraphCompiler* sc = nullptr)
+      : node(n), graph(g), opset(version), subgraphs(sc) {}
   const graph::Node& node;
   const graph::Graph& graph;
-  int opset;  // version of the node's domain imported by the model
+  int opset;                          // version of the node's domain imported by the model
+  const SubgraphCompiler* subgraphs;  // set by the runtime; nullptr in bare op tests
 };
 
 class OpKernel {

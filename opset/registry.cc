@@ -41,14 +41,15 @@ std::vector<OpEntry> Registry::entries() const {
   return entries_;
 }
 
-std::unique_ptr<OpKernel> build_kernel(const graph::Node& node, const graph::Graph& g) {
+std::unique_ptr<OpKernel> build_kernel(const graph::Node& node, const graph::Graph& g,
+                                       const SubgraphCompiler* subgraphs) {
   const OpEntry* e = Registry::global().find(node.domain, node.op_type, node.opset);
   if (!e) {
     fail(ErrorCode::kNotImplemented, g.source, ": ", node.describe(), ": unsupported op '",
          node.domain.empty() ? "" : node.domain + ".", node.op_type, "' at opset ", node.opset);
   }
   try {
-    return e->build(BuildContext{node, g, node.opset});
+    return e->build(BuildContext{node, g, node.opset, subgraphs});
   } catch (const Error& err) {
     // Builders report attribute problems without file/node context; add it once here.
     const std::string msg = err.what();

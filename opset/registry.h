@@ -40,6 +40,7 @@ class Registry {
 };
 
 // Builds the kernel for a node; throws kNotImplemented naming the node when no entry fits.
-std::unique_ptr<OpKernel> build_kernel(const graph::Node& node, const graph::Graph& g);
+std::unique_ptr<OpKernel> build_kernel(const graph::Node& node, const graph::Graph& g,
+                                       const SubgraphCompiler* subgraphs = nullptr);
 
 }  // namespace ortl::opset

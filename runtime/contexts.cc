@@ -93,4 +93,18 @@ void TableRunContext::alias_output(int i, const Tensor& src, const std::vector<i
   vals_[out_id(i)] = src.reshaped(shape);
 }
 
+graph::CompositePtr TableRunContext::input_composite_ptr(int i) const {
+  if (!composites_ || i < 0 || i >= num_inputs() || node_.inputs[i] < 0) return nullptr;
+  const size_t id = static_cast<size_t>(node_.inputs[i]);
+  return id < composites_->size() ? (*composites_)[id] : nullptr;
+}
+
+void TableRunContext::set_output_composite(int i, graph::CompositePtr v) {
+  const int id = out_id(i);
+  check(composites_ != nullptr, ErrorCode::kNotImplemented, "sequence/optional values cannot be computed here");
+  if (composites_->size() < vals_.size()) composites_->resize(vals_.size());
+  (*composites_)[id] = std::move(v);
+  vals_[id] = Tensor();
+}
+
 }  // namespace ortl::runtime

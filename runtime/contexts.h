@@ -57,9 +57,12 @@ class TensorInferContext final : public opset::InferContext {
 // laid out by the planner) are used as outputs; empty slots get fresh memory.
 class TableRunContext final : public opset::RunContext {
  public:
+  // `composites`: the per-value table of sequence/optional values, sized on first use; nullptr
+  // where none can occur (plan-time folding).
   TableRunContext(const graph::Node& node, const opset::OpKernel& kernel, std::vector<Tensor>& vals,
-                  const std::vector<graph::TypeInfo>& types, kernels::Parallel& par)
-      : node_(node), kernel_(kernel), vals_(vals), types_(types), par_(par) {}
+                  const std::vector<graph::TypeInfo>& types, kernels::Parallel& par,
+                  std::vector<graph::CompositePtr>* composites = nullptr)
+      : node_(node), kernel_(kernel), vals_(vals), types_(types), par_(par), composites_(composites) {}
 
   int num_inputs() const override { return static_cast<int>(node_.inputs.size()); }
   int num_outputs() const override { return static_cast<int>(node_.outputs.size()); }
@@ -69,6 +72,9 @@ class TableRunContext final : public opset::RunContext {
   void alias_output(int i, const Tensor& src, const std::vector<int64_t>& shape) override;
   bool has_output(int i) const override { return i >= 0 && i < num_outputs() && node_.outputs[i] >= 0; }
   kernels::Parallel& par() override { return par_; }
+  const graph::Composite* input_composite(int i) const override { return input_composite_ptr(i).get(); }
+  graph::CompositePtr input_composite_ptr(int i) const override;
+  void set_output_composite(int i, graph::CompositePtr v) override;
 
  private:
   int out_id(int i) const;
@@ -79,6 +85,7 @@ class TableRunContext final : public opset::RunContext {
   std::vector<Tensor>& vals_;
   const std::vector<graph::TypeInfo>& types_;
   kernels::Parallel& par_;
+  std::vector<graph::CompositePtr>* composites_;
   std::optional<std::vector<graph::TypeInfo>> runtime_types_;  // lazily inferred
 };
 

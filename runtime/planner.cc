@@ -25,8 +25,8 @@ size_t exact_bytes(const graph::TypeInfo& t) {
 }
 
 bool static_type(const graph::TypeInfo& t) {
-  return t.has_shape && graph::all_known(t.shape) && t.dtype != DType::kUndefined && t.dtype != DType::kString &&
-         dtype_size(t.dtype) > 0;
+  return t.is_tensor() && t.has_shape && graph::all_known(t.shape) && t.dtype != DType::kUndefined &&
+         t.dtype != DType::kString && dtype_size(t.dtype) > 0;
 }
 
 // Infers node i; with `fold`, evaluates it now when its inputs are all known and small.
@@ -37,6 +37,9 @@ void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, Infer
   TableInferContext ictx(n, st.types, st.values, symbols);
   k.infer(ictx);
   if (!fold || !k.deterministic()) return;
+  // Sequences and optionals are never plan-time constants.
+  for (int o : n.outputs)
+    if (o >= 0 && !st.types[o].is_tensor()) return;
   bool all_known = true, any_output_known = false;
   int64_t in_elems = 0;
   for (int in : n.inputs) {
@@ -89,7 +92,7 @@ void infer_node(const graph::Graph& g, size_t i, const opset::OpKernel& k, Infer
 }  // namespace
 
 void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset::OpKernel>>& kernels, InferState& st,
-                 bool fold, kernels::Parallel& par) {
+                 bool fold, kernels::Parallel& par, bool lenient) {
   st.folded.assign(g.nodes.size(), 0);
   int symbols = 0;
   std::vector<Tensor> scratch(g.values.size());  // one table for every folded node
@@ -99,6 +102,7 @@ void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset:
     try {
       infer_node(g, i, k, st, fold, par, symbols, scratch);
     } catch (const Error& e) {
+      if (lenient) continue;
       rethrow_with_node(e, g, n);
     }
   }

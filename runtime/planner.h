@@ -18,8 +18,9 @@ struct InferState {
 
 // Infers every node in order. With `fold`, nodes whose inputs are all known and small are
 // evaluated now, so shape subgraphs (Shape -> Gather -> Concat -> Reshape) become constants.
+// With `lenient`, a node whose inference throws keeps its outputs untyped.
 void infer_graph(const graph::Graph& g, const std::vector<std::unique_ptr<opset::OpKernel>>& kernels, InferState& st,
-                 bool fold, kernels::Parallel& par);
+                 bool fold, kernels::Parallel& par, bool lenient = false);
 
 std::shared_ptr<Plan> plan_memory(const graph::Graph& g, const std::vector<std::unique_ptr<opset::OpKernel>>& kernels,
                                   InferState st);

@@ -22,14 +22,64 @@ void rethrow_with_node(const Error& e, const graph::Graph& g, const graph::Node&
 }
 
 struct Session::Bound {
-  std::vector<Tensor> inputs;  // per graph input, undefined when not provided
+  std::vector<graph::AnyValue> inputs;  // per graph input, undefined when not provided
   std::string key;
 };
+
+namespace {
+
+// A subgraph runs as a session of its own over a copy of the graph in which the captured outer
+// values are extra inputs; its plans are cached by input shapes like any session's.
+class SessionSubgraph final : public opset::Subgraph {
+ public:
+  SessionSubgraph(const graph::Graph& g, const Options& opts) : declared_inputs_(static_cast<int>(g.inputs.size())) {
+    auto copy = std::make_shared<graph::Graph>(g);
+    for (int v : copy->captures) {
+      copy->values[v].is_outer = false;
+      copy->values[v].is_input = true;
+      copy->inputs.push_back(v);
+    }
+    copy->captures.clear();
+    Options o = opts;
+    o.threads = 1;  // intra-op work runs on the outer session's pool (see run)
+    o.lenient_symbolic = true;
+    session_ = std::make_unique<Session>(std::move(copy), o);
+    for (const auto& [name, t] : session_->output_info()) out_types_.push_back(t);
+  }
+  int num_inputs() const override { return declared_inputs_; }
+  int num_outputs() const override { return static_cast<int>(out_types_.size()); }
+  const graph::TypeInfo& output_type(int i) const override { return out_types_[i]; }
+  std::vector<graph::TypeInfo> infer(const std::vector<graph::TypeInfo>& input_types) const override {
+    return session_->infer_outputs(input_types);
+  }
+  std::vector<graph::AnyValue> run(const std::vector<graph::AnyValue>& inputs, kernels::Parallel& par) const override {
+    return session_->run_positional(inputs, par);
+  }
+
+ private:
+  int declared_inputs_;
+  std::unique_ptr<Session> session_;
+  std::vector<graph::TypeInfo> out_types_;
+};
+
+class SessionCompiler final : public opset::SubgraphCompiler {
+ public:
+  explicit SessionCompiler(Options opts) : opts_(opts) {}
+  std::unique_ptr<opset::Subgraph> compile(const graph::Graph& g) const override {
+    return std::make_unique<SessionSubgraph>(g, opts_);
+  }
+
+ private:
+  Options opts_;
+};
+
+}  // namespace
 
 Session::Session(std::shared_ptr<graph::Graph> g, Options opts) : graph_(std::move(g)), opts_(opts) {
   // Each session owns a freshly loaded graph, so the passes may rewrite it in place.
   if (opts_.optimization_level >= 1) graph::optimize(*graph_, opts_.optimization_level);
   const graph::Graph& gr = *graph_;
+  compiler_ = std::make_unique<SessionCompiler>(opts_);
   kernels_.reserve(gr.nodes.size());
   for (const graph::Node& n : gr.nodes) {
     for (const auto& [name, a] : n.attrs) {
@@ -39,7 +89,7 @@ Session::Session(std::shared_ptr<graph::Graph> g, Options opts) : graph_(std::mo
              name, "') is not supported yet");
       }
     }
-    kernels_.push_back(opset::build_kernel(n, gr));
+    kernels_.push_back(opset::build_kernel(n, gr, compiler_.get()));
   }
   // Graph inputs that feed an input slot whose value decides shapes (Resize scales, Reshape
   // shape, ...) are part of the plan key: their values are known at plan time.
@@ -70,7 +120,7 @@ void Session::infer_symbolic() {
     st.types[v] = val.type;
     if (val.initializer && !val.is_input) st.values[v] = *val.initializer;
   }
-  infer_graph(gr, kernels_, st, /*fold=*/false, kernels::serial());
+  infer_graph(gr, kernels_, st, /*fold=*/false, kernels::serial(), opts_.lenient_symbolic);
   declared_ = std::move(st.types);
   // Declared output types win where inference found nothing better: a dim the model names
   // ("N", "OH") is kept instead of a fresh unk__ symbol.
@@ -89,6 +139,24 @@ void Session::infer_symbolic() {
   }
 }
 
+std::vector<graph::TypeInfo> Session::infer_outputs(const std::vector<graph::TypeInfo>& input_types) const {
+  const graph::Graph& gr = *graph_;
+  InferState st;
+  st.types = declared_;
+  st.values.resize(gr.values.size());
+  for (size_t v = 0; v < gr.values.size(); ++v) {
+    const graph::Value& val = gr.values[v];
+    if (val.initializer && !val.is_input) st.values[v] = *val.initializer;
+  }
+  for (size_t k = 0; k < gr.inputs.size() && k < input_types.size(); ++k)
+    if (input_types[k].dtype != DType::kUndefined || !input_types[k].is_tensor())
+      st.types[gr.inputs[k]] = input_types[k];
+  infer_graph(gr, kernels_, st, /*fold=*/false, kernels::serial(), /*lenient=*/true);
+  std::vector<graph::TypeInfo> out;
+  for (int o : gr.outputs) out.push_back(st.types[o].dtype != DType::kUndefined ? st.types[o] : declared_[o]);
+  return out;
+}
+
 std::vector<std::pair<std::string, graph::TypeInfo>> Session::input_info() const {
   std::vector<std::pair<std::string, graph::TypeInfo>> out;
   for (int v : graph_->inputs) out.emplace_back(graph_->values[v].name, declared_[v]);
@@ -101,10 +169,10 @@ std::vector<std::pair<std::string, graph::TypeInfo>> Session::output_info() cons
   return out;
 }
 
-Session::Bound Session::bind(const std::vector<std::pair<std::string, Tensor>>& inputs) const {
+template <class V>
+std::vector<graph::AnyValue> Session::by_name(const std::vector<std::pair<std::string, V>>& inputs) const {
   const graph::Graph& gr = *graph_;
-  Bound b;
-  b.inputs.resize(gr.inputs.size());
+  std::vector<graph::AnyValue> by_pos(gr.inputs.size());
   auto expected = [&] {
     std::string s;
     for (int v : gr.inputs) s += (s.empty() ? "" : ", ") + gr.values[v].name;
@@ -115,9 +183,47 @@ Session::Bound Session::bind(const std::vector<std::pair<std::string, Tensor>>& 
     while (k < gr.inputs.size() && gr.values[gr.inputs[k]].name != name) ++k;
     check(k < gr.inputs.size(), ErrorCode::kInvalidArgument, gr.source, ": unknown input '", name,
           "'; the model's inputs are: ", expected());
-    check(!b.inputs[k].defined(), ErrorCode::kInvalidArgument, gr.source, ": input '", name, "' is given twice");
-    check(t.defined(), ErrorCode::kInvalidArgument, gr.source, ": input '", name, "' is an empty tensor handle");
+    check(!by_pos[k].defined(), ErrorCode::kInvalidArgument, gr.source, ": input '", name, "' is given twice");
+    graph::AnyValue v(t);
+    check(v.defined(), ErrorCode::kInvalidArgument, gr.source, ": input '", name, "' is an empty tensor handle");
+    by_pos[k] = std::move(v);
+  }
+  for (size_t k = 0; k < gr.inputs.size(); ++k) {
+    const graph::Value& v = gr.values[gr.inputs[k]];
+    check(by_pos[k].defined() || v.initializer, ErrorCode::kInvalidArgument, gr.source, ": missing input '", v.name,
+          "'; the model's inputs are: ", expected());
+  }
+  return by_pos;
+}
+
+Session::Bound Session::bind(std::vector<graph::AnyValue> inputs) const {
+  const graph::Graph& gr = *graph_;
+  check(inputs.size() == gr.inputs.size(), ErrorCode::kInvalidArgument, gr.source, ": ", inputs.size(),
+        " inputs given, the graph has ", gr.inputs.size());
+  Bound b;
+  b.inputs = std::move(inputs);
+  for (size_t k = 0; k < gr.inputs.size(); ++k) {
+    const graph::Value& val = gr.values[gr.inputs[k]];
+    const std::string& name = val.name;
+    const graph::AnyValue& in = b.inputs[k];
     const graph::TypeInfo& decl = declared_[gr.inputs[k]];
+    if (!in.defined()) {
+      check(val.initializer.has_value(), ErrorCode::kInvalidArgument, gr.source, ": missing input '", name, "'");
+      b.key += "D;";
+      continue;
+    }
+    if (in.composite) {
+      // Sequence/optional inputs: plans depend on their declared type only.
+      check(!decl.is_tensor() || decl.dtype == DType::kUndefined, ErrorCode::kInvalidArgument, gr.source, ": input '",
+            name, "' must be a ", dtype_name(decl.dtype), " tensor, got a sequence or optional");
+      b.key += 'C';
+      b.key += std::to_string(static_cast<int>(in.composite->elem_dtype));
+      b.key += ';';
+      continue;
+    }
+    const Tensor& t = in.tensor;
+    check(decl.kind != graph::ValueKind::kSequence, ErrorCode::kInvalidArgument, gr.source, ": input '", name,
+          "' must be a sequence, got a tensor");
     check(decl.dtype == DType::kUndefined || decl.dtype == t.dtype(), ErrorCode::kInvalidArgument, gr.source,
           ": input '", name, "' must be ", dtype_name(decl.dtype), ", got ", dtype_name(t.dtype()));
     if (decl.has_shape) {
@@ -130,18 +236,7 @@ Session::Bound Session::bind(const std::vector<std::pair<std::string, Tensor>>& 
     checked_numel(t.shape());
     check(t.numel() == 0 || t.data() != nullptr, ErrorCode::kInvalidArgument, gr.source, ": input '", name,
           "' has no data");
-    b.inputs[k] = t;
-  }
-  for (size_t k = 0; k < gr.inputs.size(); ++k) {
-    const graph::Value& v = gr.values[gr.inputs[k]];
-    check(b.inputs[k].defined() || v.initializer, ErrorCode::kInvalidArgument, gr.source, ": missing input '", v.name,
-          "'; the model's inputs are: ", expected());
     // Plan key: dtype and shape of each input, plus the bytes of shape-deciding inputs.
-    const Tensor& t = b.inputs[k];
-    if (!t.defined()) {
-      b.key += "D;";
-      continue;
-    }
     b.key += std::to_string(static_cast<int>(t.dtype())) + shape_str(t.shape());
     if (key_input_[k] && t.dtype() != DType::kString) b.key.append(static_cast<const char*>(t.data()), t.nbytes());
     b.key += ';';
@@ -177,7 +272,13 @@ std::shared_ptr<Plan> Session::make_plan(const Bound& b) const {
   }
   for (size_t k = 0; k < gr.inputs.size(); ++k) {
     const int v = gr.inputs[k];
-    const Tensor& t = b.inputs[k].defined() ? b.inputs[k] : *gr.values[v].initializer;
+    if (b.inputs[k].composite) {
+      st.types[v] = declared_[v];
+      if (st.types[v].is_tensor()) st.types[v].kind = b.inputs[k].composite->kind;
+      if (st.types[v].dtype == DType::kUndefined) st.types[v].dtype = b.inputs[k].composite->elem_dtype;
+      continue;
+    }
+    const Tensor& t = b.inputs[k].defined() ? b.inputs[k].tensor : *gr.values[v].initializer;
     st.types[v] = graph::TypeInfo::of(t.dtype(), graph::from_concrete(t.shape()));
     if (key_input_[k] || !b.inputs[k].defined()) st.values[v] = t;
   }
@@ -186,7 +287,7 @@ std::shared_ptr<Plan> Session::make_plan(const Bound& b) const {
 }
 
 PlanStats Session::plan_stats(const std::vector<std::pair<std::string, Tensor>>& inputs) const {
-  auto p = get_plan(bind(inputs));
+  auto p = get_plan(bind(by_name(inputs)));
   PlanStats s;
   s.arena_bytes = p->arena_bytes;
   s.naive_bytes = p->naive_bytes;
@@ -217,21 +318,46 @@ std::shared_ptr<void> Session::take_arena(size_t bytes) const {
   return fresh.mem;
 }
 
+std::vector<int> Session::output_ids(const std::vector<std::string>& output_names) const {
+  const graph::Graph& gr = *graph_;
+  if (output_names.empty()) return gr.outputs;
+  std::vector<int> outs;
+  for (const std::string& name : output_names) {
+    const int v = gr.find(name);
+    check(v >= 0 && std::find(gr.outputs.begin(), gr.outputs.end(), v) != gr.outputs.end(), ErrorCode::kInvalidArgument,
+          gr.source, ": '", name, "' is not an output of the model");
+    outs.push_back(v);
+  }
+  return outs;
+}
+
 std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor>>& inputs,
                                  const std::vector<std::string>& output_names, std::vector<NodeEvent>* events) const {
-  const graph::Graph& gr = *graph_;
-  Bound b = bind(inputs);
-  std::vector<int> outs;
-  if (output_names.empty()) {
-    outs = gr.outputs;
-  } else {
-    for (const std::string& name : output_names) {
-      const int v = gr.find(name);
-      check(v >= 0 && std::find(gr.outputs.begin(), gr.outputs.end(), v) != gr.outputs.end(),
-            ErrorCode::kInvalidArgument, gr.source, ": '", name, "' is not an output of the model");
-      outs.push_back(v);
-    }
+  const std::vector<int> outs = output_ids(output_names);
+  std::vector<graph::AnyValue> vals = execute(bind(by_name(inputs)), outs, *pool_, events);
+  std::vector<Tensor> result;
+  result.reserve(vals.size());
+  for (size_t k = 0; k < vals.size(); ++k) {
+    check(!vals[k].composite, ErrorCode::kNotImplemented, graph_->source, ": output '", graph_->values[outs[k]].name,
+          "' is a sequence or optional; run it through run_values");
+    result.push_back(std::move(vals[k].tensor));
   }
+  return result;
+}
+
+std::vector<graph::AnyValue> Session::run_values(const std::vector<std::pair<std::string, graph::AnyValue>>& inputs,
+                                                 const std::vector<std::string>& output_names) const {
+  return execute(bind(by_name(inputs)), output_ids(output_names), *pool_, nullptr);
+}
+
+std::vector<graph::AnyValue> Session::run_positional(std::vector<graph::AnyValue> inputs,
+                                                     kernels::Parallel& par) const {
+  return execute(bind(std::move(inputs)), graph_->outputs, par, nullptr);
+}
+
+std::vector<graph::AnyValue> Session::execute(const Bound& b, const std::vector<int>& outs, kernels::Parallel& par,
+                                              std::vector<NodeEvent>* events) const {
+  const graph::Graph& gr = *graph_;
   std::shared_ptr<const Plan> plan = get_plan(b);
 
   std::vector<Tensor> vals(gr.values.size());
@@ -241,8 +367,16 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
     else if (gr.values[v].initializer)
       vals[v] = *gr.values[v].initializer;
   }
-  for (size_t k = 0; k < gr.inputs.size(); ++k)
-    if (b.inputs[k].defined()) vals[gr.inputs[k]] = b.inputs[k];
+  // Sequences and optionals live in a table of their own, sized only when one occurs, so plain
+  // tensor graphs run exactly as before.
+  std::vector<graph::CompositePtr> composites;
+  for (size_t k = 0; k < gr.inputs.size(); ++k) {
+    if (b.inputs[k].tensor.defined()) vals[gr.inputs[k]] = b.inputs[k].tensor;
+    if (b.inputs[k].composite) {
+      if (composites.empty()) composites.resize(gr.values.size());
+      composites[gr.inputs[k]] = b.inputs[k].composite;
+    }
+  }
 
   std::shared_ptr<void> arena = plan->arena_bytes > 0 ? take_arena(plan->arena_bytes) : nullptr;
   for (size_t v = 0; v < gr.values.size(); ++v) {
@@ -259,7 +393,7 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
   for (size_t i = 0; i < gr.nodes.size(); ++i) {
     if (plan->folded[i]) continue;
     const graph::Node& n = gr.nodes[i];
-    TableRunContext ctx(n, *kernels_[i], vals, plan->types, *pool_);
+    TableRunContext ctx(n, *kernels_[i], vals, plan->types, par, &composites);
     const Clock::time_point node_start = events ? Clock::now() : run_start;
     try {
       kernels_[i]->run(ctx);
@@ -279,19 +413,25 @@ std::vector<Tensor> Session::run(const std::vector<std::pair<std::string, Tensor
     // Drop tensors nobody reads any more (frees heap buffers of dynamically shaped values).
     for (int in : n.inputs)
       if (in >= 0 && plan->last_use[in] == static_cast<int>(i) && !is_out[in] && plan->offset[in] < 0 &&
-          gr.values[in].producer >= 0)
+          gr.values[in].producer >= 0) {
         vals[in] = Tensor();
+        if (!composites.empty()) composites[in].reset();
+      }
   }
 
-  std::vector<Tensor> result;
+  std::vector<graph::AnyValue> result;
   result.reserve(outs.size());
   for (int o : outs) {
     const graph::Value& v = gr.values[o];
+    if (!vals[o].defined() && !composites.empty() && composites[o]) {
+      result.emplace_back(composites[o]);  // immutable, owns its tensors
+      continue;
+    }
     check(vals[o].defined(), ErrorCode::kRuntime, gr.source, ": output '", v.name, "' was not produced");
     // Never hand out model constants or the caller's input buffers (or views of them) as outputs.
     bool borrowed = v.producer < 0 || plan->folded[v.producer];
     for (size_t k = 0; k < gr.inputs.size() && !borrowed; ++k)
-      borrowed = b.inputs[k].defined() && vals[o].data() == b.inputs[k].data() && vals[o].nbytes() > 0;
+      borrowed = b.inputs[k].tensor.defined() && vals[o].data() == b.inputs[k].tensor.data() && vals[o].nbytes() > 0;
     if (!borrowed && !vals[o].storage()) borrowed = true;
     if (!borrowed && vals[o].storage() != arena) {
       for (const graph::Value& iv : gr.values)

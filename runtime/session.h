@@ -19,6 +19,9 @@ struct Options {
   int threads = 0;  // 0: one per core
   int optimization_level = 1;
   bool verbose = false;
+  // Subgraphs: a node whose types cannot be inferred before the outer values are known is left
+  // untyped at session creation instead of failing (plans are still inferred strictly).
+  bool lenient_symbolic = false;
 };
 
 // Everything decided for one input signature: concrete types, plan-time constants, and where
@@ -64,13 +67,26 @@ class Session {
   // With `events`, appends one NodeEvent per executed node.
   std::vector<Tensor> run(const std::vector<std::pair<std::string, Tensor>>& inputs,
                           const std::vector<std::string>& output_names, std::vector<NodeEvent>* events = nullptr) const;
+  // The same for graphs whose inputs or outputs may be sequences or optionals.
+  std::vector<graph::AnyValue> run_values(const std::vector<std::pair<std::string, graph::AnyValue>>& inputs,
+                                          const std::vector<std::string>& output_names) const;
+  // Inputs by position (every graph input, undefined where an initializer gives a default),
+  // all graph outputs, intra-op work on `par`: how control-flow kernels run their subgraphs.
+  std::vector<graph::AnyValue> run_positional(std::vector<graph::AnyValue> inputs, kernels::Parallel& par) const;
   // Plans (or fetches the cached plan) for these inputs without running, for reports.
   PlanStats plan_stats(const std::vector<std::pair<std::string, Tensor>>& inputs) const;
   kernels::Parallel& pool() const { return *pool_; }
+  // Symbolic output types for these graph-input types (subgraphs, see opset::Subgraph::infer).
+  std::vector<graph::TypeInfo> infer_outputs(const std::vector<graph::TypeInfo>& input_types) const;
 
  private:
   struct Bound;  // inputs matched to graph values
-  Bound bind(const std::vector<std::pair<std::string, Tensor>>& inputs) const;
+  template <class V>
+  std::vector<graph::AnyValue> by_name(const std::vector<std::pair<std::string, V>>& inputs) const;
+  std::vector<int> output_ids(const std::vector<std::string>& output_names) const;
+  Bound bind(std::vector<graph::AnyValue> inputs) const;
+  std::vector<graph::AnyValue> execute(const Bound& b, const std::vector<int>& outs, kernels::Parallel& par,
+                                       std::vector<NodeEvent>* events) const;
   std::shared_ptr<const Plan> get_plan(const Bound& b) const;
   std::shared_ptr<Plan> make_plan(const Bound& b) const;
   void infer_symbolic();
@@ -79,8 +95,9 @@ class Session {
   std::shared_ptr<graph::Graph> graph_;
   Options opts_;
   std::vector<std::unique_ptr<opset::OpKernel>> kernels_;
-  std::vector<graph::TypeInfo> declared_;  // per value, after symbolic inference
-  std::vector<char> key_input_;            // per graph input: its value is part of the plan key
+  std::vector<graph::TypeInfo> declared_;              // per value, after symbolic inference
+  std::vector<char> key_input_;                        // per graph input: its value is part of the plan key
+  std::unique_ptr<opset::SubgraphCompiler> compiler_;  // for the kernels of If, Loop, Scan, ...
   std::unique_ptr<ThreadPool> pool_;
   mutable std::mutex plan_mu_;
   mutable std::map<std::string, std::shared_ptr<const Plan>> plans_;

@@ -78,6 +78,33 @@ std::string compare(const Tensor& got, const Tensor& want, double rtol, double a
   return "";
 }
 
+// compare() for any value: sequences element by element, optionals by presence then element.
+std::string compare_values(const graph::AnyValue& got, const graph::AnyValue& want, double rtol, double atol) {
+  if (!want.composite) {
+    if (got.composite) return "a sequence/optional, expected a tensor";
+    return compare(got.tensor, want.tensor, rtol, atol);
+  }
+  const graph::Composite& w = *want.composite;
+  if (!got.composite) {
+    // An optional tensor may come back as the plain tensor it holds.
+    if (w.kind == graph::ValueKind::kOptionalTensor && w.has_element)
+      return compare(got.tensor, w.items[0], rtol, atol);
+    return "a tensor, expected a sequence/optional";
+  }
+  const graph::Composite& g = *got.composite;
+  if (w.is_optional_empty() || g.is_optional_empty())
+    return w.is_optional_empty() == g.is_optional_empty()
+               ? ""
+               : (g.is_optional_empty() ? "empty optional" : "non-empty optional, expected an empty one");
+  if (g.items.size() != w.items.size())
+    return std::to_string(g.items.size()) + " elements, expected " + std::to_string(w.items.size());
+  for (size_t i = 0; i < w.items.size(); ++i) {
+    const std::string d = compare(g.items[i], w.items[i], rtol, atol);
+    if (!d.empty()) return "element " + std::to_string(i) + ": " + d;
+  }
+  return "";
+}
+
 // Runs one case; returns "" on success, "SKIP:..." for unsupported features, else the failure.
 std::string run_case(const fs::path& dir, const TestArgs& a) {
   std::shared_ptr<graph::Graph> g;
@@ -85,11 +112,11 @@ std::string run_case(const fs::path& dir, const TestArgs& a) {
   try {
     g = graph::load_model_file((dir / "model.onnx").string());
     for (int v : g->inputs)
-      if (g->values[v].type.dtype == DType::kUndefined && !g->values[v].initializer)
-        return "SKIP:input '" + g->values[v].name + "' is a sequence/optional/map, not supported yet";
+      if (g->values[v].type.kind == graph::ValueKind::kOther && !g->values[v].initializer)
+        return "SKIP:input '" + g->values[v].name + "' is a map or sparse tensor, not supported";
     for (int v : g->outputs)
-      if (g->values[v].type.dtype == DType::kUndefined)
-        return "SKIP:output '" + g->values[v].name + "' is a sequence/optional/map, not supported yet";
+      if (g->values[v].type.kind == graph::ValueKind::kOther)
+        return "SKIP:output '" + g->values[v].name + "' is a map or sparse tensor, not supported";
     runtime::Options opts;
     opts.threads = a.threads;
     s = std::make_unique<runtime::Session>(g, opts);
@@ -102,18 +129,22 @@ std::string run_case(const fs::path& dir, const TestArgs& a) {
   std::sort(sets.begin(), sets.end());
   for (const auto& ds : sets) {
     try {
-      std::vector<std::pair<std::string, Tensor>> inputs;
+      // The graph's declared type says whether a file holds a TensorProto, SequenceProto or
+      // OptionalProto.
+      std::vector<std::pair<std::string, graph::AnyValue>> inputs;
       for (size_t j = 0;; ++j) {
         const fs::path f = ds / ("input_" + std::to_string(j) + ".pb");
         if (!fs::exists(f)) break;
         check(j < g->inputs.size(), ErrorCode::kInvalidArgument, f.string(), ": more input files than model inputs");
-        inputs.emplace_back(g->values[g->inputs[j]].name, graph::load_tensor_pb(f.string()));
+        const graph::Value& in = g->values[g->inputs[j]];
+        inputs.emplace_back(in.name, graph::load_value_pb(f.string(), in.type));
       }
-      const std::vector<Tensor> outs = s->run(inputs, {});
+      const std::vector<graph::AnyValue> outs = s->run_values(inputs, {});
       for (size_t j = 0; j < outs.size(); ++j) {
         const fs::path f = ds / ("output_" + std::to_string(j) + ".pb");
         if (!fs::exists(f)) continue;
-        const std::string diff = compare(outs[j], graph::load_tensor_pb(f.string()), a.rtol, a.atol);
+        const graph::Value& out = g->values[g->outputs[j]];
+        const std::string diff = compare_values(outs[j], graph::load_value_pb(f.string(), out.type), a.rtol, a.atol);
         if (!diff.empty()) return ds.filename().string() + " output '" + g->values[g->outputs[j]].name + "': " + diff;
       }
     } catch (const Error& e) {

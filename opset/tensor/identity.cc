@@ -18,8 +18,14 @@ class Identity final : public OpKernel {
  public:
   void infer(InferContext& ctx) const override { ctx.set_output(0, ctx.input_type(0)); }
   void run(RunContext& ctx) const override {
-    const Tensor& x = *ctx.input(0);
-    ctx.alias_output(0, x, x.shape());
+    const Tensor* x = ctx.input(0);
+    if (!x) {  // a sequence or optional: immutable, shared as is
+      CompositePtr c = ctx.input_composite_ptr(0);
+      check(c != nullptr, ErrorCode::kInvalidArgument, "Identity: the input is missing");
+      ctx.set_output_composite(0, std::move(c));
+      return;
+    }
+    ctx.alias_output(0, *x, x->shape());
   }
   bool is_view() const override { return true; }
 };

@@ -220,7 +220,7 @@ TEST(Loader, ModelLocalFunctionsAreInlined) {
   EXPECT_EQ(values(out[0]), (std::vector<float>{5, 9}));
 }
 
-TEST(Loader, SubgraphsAreKeptAndReportedClearly) {
+TEST(Loader, SubgraphsAreKeptAndRun) {
   ModelBuilder b;
   b.input("c", DType::kBool, {});
   auto& n = b.node("If", {"c"}, {"y"}, "branch");
@@ -235,7 +235,7 @@ TEST(Loader, SubgraphsAreKeptAndReportedClearly) {
     auto* v = k->add_attribute();
     v->set_name("value_float");
     v->set_type(onnx::AttributeProto::FLOAT);
-    v->set_f(1);
+    v->set_f(name[0] == 't' ? 1.f : 2.f);
     g->add_output()->set_name("k");
   }
   b.output("y", DType::kFloat);
@@ -243,12 +243,75 @@ TEST(Loader, SubgraphsAreKeptAndReportedClearly) {
   auto g = graph::load_model_bytes(bytes.data(), bytes.size());
   ASSERT_EQ(g->nodes.size(), 1u);
   ASSERT_TRUE(g->nodes[0].attr("then_branch")->g);
+  EXPECT_EQ(g->nodes[0].implicit_inputs, 0);  // the branches read nothing from outside
+  Session s(bytes.data(), bytes.size());
+  Tensor c(DType::kBool, {});
+  *c.data_as<uint8_t>() = 1;
+  EXPECT_EQ(values(s.run({{"c", c}})[0]), (std::vector<float>{1}));
+  *c.data_as<uint8_t>() = 0;
+  EXPECT_EQ(values(s.run({{"c", c}})[0]), (std::vector<float>{2}));
+}
+
+TEST(Loader, SubgraphCapturesBecomeImplicitInputs) {
+  ModelBuilder b;
+  b.input("c", DType::kBool, {});
+  b.input("x", DType::kFloat, {2});
+  b.node("Relu", {"x"}, {"r"});
+  auto& n = b.node("If", {"c"}, {"y"}, "branch");
+  for (const char* name : {"else_branch", "then_branch"}) {
+    auto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    auto* g = a->mutable_g();
+    auto* k = g->add_node();
+    k->set_op_type(name[0] == 't' ? "Neg" : "Abs");
+    k->add_input(name[0] == 't' ? "r" : "x");
+    k->add_output("k");
+    g->add_output()->set_name("k");
+  }
+  b.output("y", DType::kFloat);
+  const std::string bytes = b.bytes();
+  auto g = graph::load_model_bytes(bytes.data(), bytes.size());
+  const graph::Node& node = g->nodes.back();
+  ASSERT_EQ(node.op_type, "If");
+  // Attribute order: else_branch reads x, then_branch reads r.
+  ASSERT_EQ(node.implicit_inputs, 2);
+  ASSERT_EQ(node.inputs.size(), 3u);
+  EXPECT_EQ(g->values[node.inputs[1]].name, "x");
+  EXPECT_EQ(g->values[node.inputs[2]].name, "r");
+  EXPECT_EQ(g->nodes.front().op_type, "Relu");  // ordered before its reader in the subgraph
+  Session s(bytes.data(), bytes.size());
+  Tensor c(DType::kBool, {});
+  *c.data_as<uint8_t>() = 1;
+  EXPECT_EQ(values(s.run({{"c", c}, {"x", make_f32({2}, {-1, 3})}})[0]), (std::vector<float>{0, -3}));
+  *c.data_as<uint8_t>() = 0;
+  EXPECT_EQ(values(s.run({{"c", c}, {"x", make_f32({2}, {-1, 3})}})[0]), (std::vector<float>{1, 3}));
+}
+
+TEST(Loader, SubgraphReadingAnUnknownNameIsReported) {
+  ModelBuilder b;
+  b.input("c", DType::kBool, {});
+  auto& n = b.node("If", {"c"}, {"y"}, "branch");
+  for (const char* name : {"then_branch", "else_branch"}) {
+    auto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    auto* g = a->mutable_g();
+    auto* k = g->add_node();
+    k->set_op_type("Neg");
+    k->add_input("nowhere");
+    k->add_output("k");
+    g->add_output()->set_name("k");
+  }
+  b.output("y", DType::kFloat);
+  const std::string bytes = b.bytes();
   try {
     Session s(bytes.data(), bytes.size());
     FAIL();
   } catch (const ort_lite::Exception& e) {
-    EXPECT_EQ(e.code(), ort_lite::ErrorCode::kNotImplemented);
+    EXPECT_EQ(e.code(), ort_lite::ErrorCode::kInvalidModel);
     EXPECT_NE(std::string(e.what()).find("node 'branch' (If)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nowhere"), std::string::npos) << e.what();
   }
 }
 
