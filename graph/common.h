@@ -11,8 +11,10 @@ namespace ortl {
 using DType = ort_lite::DataType;
 using ErrorCode = ort_lite::ErrorCode;
 using Error = ort_lite::Exception;
+using ort_lite::dtype_bits;
 using ort_lite::dtype_name;
 using ort_lite::dtype_size;
+using ort_lite::is_lowp_dtype;
 using ort_lite::Tensor;
 
 // Builds a message from any streamable parts: fail(ErrorCode::kInvalidArgument, "rank ", r).

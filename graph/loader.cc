@@ -60,6 +60,55 @@ void copy_field(const Src& field, Dst* dst, int64_t n, const std::string& contex
   for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<Dst>(field.Get(static_cast<int>(i)));
 }
 
+// Bytes of n elements in an ONNX file: 2-, 4- and 6-bit types are packed into one little-endian
+// bit stream (element i at bits [i * bits, (i + 1) * bits)), the last byte zero-padded.
+int64_t file_bytes(DType dt, int64_t n) { return (n * dtype_bits(dt) + 7) / 8; }
+
+// Packed elements -> one byte each (int4/int2 sign-extended, the rest zero-extended). A 6-bit
+// element may straddle two bytes; `size` bounds the reads.
+void unpack_bits(const uint8_t* src, size_t size, DType dt, uint8_t* dst, int64_t n) {
+  const int bits = dtype_bits(dt);
+  const unsigned mask = (1u << bits) - 1;
+  const bool sign = dt == DType::kInt4 || dt == DType::kInt2;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t bit = i * bits;
+    const auto byte = static_cast<size_t>(bit / 8);
+    unsigned word = src[byte];
+    if (byte + 1 < size) word |= static_cast<unsigned>(src[byte + 1]) << 8;
+    const unsigned v = (word >> (bit % 8)) & mask;
+    dst[i] = static_cast<uint8_t>(sign && (v >> (bits - 1)) ? v | ~mask : v);
+  }
+}
+
+// The inverse: one byte each -> packed, the unused high bits of the last byte zero.
+std::string pack_bits(const uint8_t* src, DType dt, int64_t n) {
+  const int bits = dtype_bits(dt);
+  const unsigned mask = (1u << bits) - 1;
+  std::string out(static_cast<size_t>(file_bytes(dt, n)), '\0');
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t bit = i * bits;
+    const auto byte = static_cast<size_t>(bit / 8);
+    const unsigned v = (src[i] & mask) << (bit % 8);
+    out[byte] = static_cast<char>(static_cast<uint8_t>(out[byte]) | (v & 0xff));
+    if (v >> 8) out[byte + 1] = static_cast<char>(static_cast<uint8_t>(out[byte + 1]) | (v >> 8));
+  }
+  return out;
+}
+
+// Whether a packed buffer of `size` bytes holds n elements: exactly file_bytes, or for 6-bit
+// types up to whole 3-byte groups (onnx's reader accepts the padding).
+bool packed_size_ok(DType dt, int64_t n, int64_t size) {
+  if (size == file_bytes(dt, n)) return true;
+  return dtype_bits(dt) == 6 && size > file_bytes(dt, n) && size <= (n + 3) / 4 * 3;
+}
+
+// A tensor of dt unpacked from `bytes` file bytes (the size was checked by the caller).
+Tensor unpacked_tensor(const void* bytes, size_t size, DType dt, const std::vector<int64_t>& shape) {
+  Tensor t(dt, shape);
+  unpack_bits(static_cast<const uint8_t*>(bytes), size, dt, t.data_as<uint8_t>(), t.numel());
+  return t;
+}
+
 Tensor external_tensor(const onnx::TensorProto& tp, DType dt, const std::vector<int64_t>& shape,
                        const std::string& base_dir, const std::string& context) {
   std::string location;
@@ -82,7 +131,7 @@ Tensor external_tensor(const onnx::TensorProto& tp, DType dt, const std::vector<
         ": external data location '", location, "' leaves the model's folder");
   const std::string path = (fs::path(base_dir.empty() ? "." : base_dir) / rel).string();
   auto m = map_file(path, context);
-  const int64_t nbytes = checked_numel(shape) * static_cast<int64_t>(dtype_size(dt));
+  const int64_t nbytes = file_bytes(dt, checked_numel(shape));
   if (length < 0) length = static_cast<int64_t>(m->size) - offset;
   check(offset >= 0 && length == nbytes && offset + length <= static_cast<int64_t>(m->size), ErrorCode::kInvalidModel,
         context, ": external data (offset ", offset, ", length ", length, ") does not hold ", nbytes, " bytes inside '",
@@ -90,6 +139,7 @@ Tensor external_tensor(const onnx::TensorProto& tp, DType dt, const std::vector<
   // Mapped read-only: kernels never write to initializers, so no copy is needed. Misaligned
   // offsets are legal but SIMD code wants 4-byte alignment at least: copy those.
   char* ptr = static_cast<char*>(m->addr) + offset;
+  if (dtype_bits(dt) < 8) return unpacked_tensor(ptr, static_cast<size_t>(nbytes), dt, shape);
   if (reinterpret_cast<uintptr_t>(ptr) % 64 != 0) {
     Tensor t(dt, shape);
     if (nbytes) std::memcpy(t.data(), ptr, nbytes);
@@ -121,10 +171,25 @@ Tensor tensor_from_proto(const onnx::TensorProto& tp, const std::string& base_di
     for (int64_t i = 0; i < n; ++i) t.data_as<std::string>()[i] = tp.string_data(static_cast<int>(i));
     return t;
   }
+  const bool packed = dtype_bits(dt) < 8;
   if (tp.has_raw_data()) {
-    check(tp.raw_data().size() == t.nbytes(), ErrorCode::kInvalidModel, context, ": raw_data has ",
-          tp.raw_data().size(), " bytes, shape ", shape_str(shape), " of ", dtype_name(dt), " needs ", t.nbytes());
+    const auto size = static_cast<int64_t>(tp.raw_data().size());
+    if (packed ? !packed_size_ok(dt, n, size) : size != static_cast<int64_t>(t.nbytes()))
+      fail(ErrorCode::kInvalidModel, context, ": raw_data has ", size, " bytes, shape ", shape_str(shape), " of ",
+           dtype_name(dt), " needs ", file_bytes(dt, n));
+    if (packed) return unpacked_tensor(tp.raw_data().data(), tp.raw_data().size(), dt, shape);
     if (t.nbytes()) std::memcpy(t.data(), tp.raw_data().data(), t.nbytes());
+    return t;
+  }
+  if (dtype_bits(dt) == 2 || dtype_bits(dt) == 4) {  // int32_data holds one packed byte per entry
+    std::vector<uint8_t> bytes(static_cast<size_t>(file_bytes(dt, n)));
+    copy_field(tp.int32_data(), bytes.data(), static_cast<int64_t>(bytes.size()), context);
+    unpack_bits(bytes.data(), bytes.size(), dt, t.data_as<uint8_t>(), n);
+    return t;
+  }
+  if (dtype_bits(dt) == 6) {  // int32_data holds one element per entry, in its low 6 bits
+    copy_field(tp.int32_data(), t.data_as<uint8_t>(), n, context);
+    for (int64_t i = 0; i < n; ++i) t.data_as<uint8_t>()[i] &= 0x3f;
     return t;
   }
   switch (dt) {
@@ -140,7 +205,12 @@ Tensor tensor_from_proto(const onnx::TensorProto& tp, const std::string& base_di
     case DType::kFloat16:
     case DType::kBFloat16: copy_field(tp.int32_data(), t.data_as<uint16_t>(), n, context); break;
     case DType::kUInt8:
-    case DType::kBool: copy_field(tp.int32_data(), t.data_as<uint8_t>(), n, context); break;
+    case DType::kBool:
+    case DType::kFloat8E4M3FN:
+    case DType::kFloat8E4M3FNUZ:
+    case DType::kFloat8E5M2:
+    case DType::kFloat8E5M2FNUZ:
+    case DType::kFloat8E8M0: copy_field(tp.int32_data(), t.data_as<uint8_t>(), n, context); break;
     default: fail(ErrorCode::kNotImplemented, context, ": unsupported tensor data type ", dtype_name(dt));
   }
   return t;
@@ -153,6 +223,8 @@ void tensor_to_proto(const Tensor& t, const std::string& name, onnx::TensorProto
   for (int64_t d : t.shape()) tp->add_dims(d);
   if (t.dtype() == DType::kString) {
     for (int64_t i = 0; i < t.numel(); ++i) tp->add_string_data(t.data_as<std::string>()[i]);
+  } else if (dtype_bits(t.dtype()) < 8) {
+    tp->set_raw_data(pack_bits(t.data_as<uint8_t>(), t.dtype(), t.numel()));
   } else {
     tp->set_raw_data(t.data(), t.nbytes());
   }

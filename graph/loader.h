@@ -19,7 +19,9 @@ std::shared_ptr<Graph> load_model_file(const std::string& path);
 std::shared_ptr<Graph> load_model_bytes(const void* data, size_t size, const std::string& name = "<memory>",
                                         const std::string& base_dir = "");
 
-// TensorProto <-> Tensor. `context` names the tensor in error messages.
+// TensorProto <-> Tensor. `context` names the tensor in error messages. 4- and 2-bit types are
+// packed in files (raw_data, int32_data, external data) and unpacked in a Tensor (tensor.hpp):
+// reading unpacks them, writing packs them again.
 Tensor tensor_from_proto(const onnx::TensorProto& tp, const std::string& base_dir, const std::string& context);
 void tensor_to_proto(const Tensor& t, const std::string& name, onnx::TensorProto* tp);
 

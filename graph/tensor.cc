@@ -14,7 +14,19 @@ size_t dtype_size(DataType t) {
     case DataType::kUInt32: return 4;
     case DataType::kUInt8:
     case DataType::kInt8:
-    case DataType::kBool: return 1;
+    case DataType::kBool:
+    case DataType::kFloat8E4M3FN:
+    case DataType::kFloat8E4M3FNUZ:
+    case DataType::kFloat8E5M2:
+    case DataType::kFloat8E5M2FNUZ:
+    case DataType::kUInt4:
+    case DataType::kInt4:
+    case DataType::kFloat4E2M1:
+    case DataType::kFloat8E8M0:
+    case DataType::kUInt2:
+    case DataType::kInt2:
+    case DataType::kFloat6E2M3:
+    case DataType::kFloat6E3M2: return 1;  // unpacked: one element per byte
     case DataType::kUInt16:
     case DataType::kInt16:
     case DataType::kFloat16:
@@ -43,7 +55,33 @@ const char* dtype_name(DataType t) {
     case DataType::kUInt32: return "uint32";
     case DataType::kUInt64: return "uint64";
     case DataType::kBFloat16: return "bfloat16";
+    case DataType::kFloat8E4M3FN: return "float8e4m3fn";
+    case DataType::kFloat8E4M3FNUZ: return "float8e4m3fnuz";
+    case DataType::kFloat8E5M2: return "float8e5m2";
+    case DataType::kFloat8E5M2FNUZ: return "float8e5m2fnuz";
+    case DataType::kUInt4: return "uint4";
+    case DataType::kInt4: return "int4";
+    case DataType::kFloat4E2M1: return "float4e2m1";
+    case DataType::kFloat8E8M0: return "float8e8m0";
+    case DataType::kUInt2: return "uint2";
+    case DataType::kInt2: return "int2";
+    case DataType::kFloat6E2M3: return "float6e2m3";
+    case DataType::kFloat6E3M2: return "float6e3m2";
     default: return "undefined";
+  }
+}
+
+int dtype_bits(DataType t) {
+  switch (t) {
+    case DataType::kUInt4:
+    case DataType::kInt4:
+    case DataType::kFloat4E2M1: return 4;
+    case DataType::kUInt2:
+    case DataType::kInt2: return 2;
+    case DataType::kFloat6E2M3:
+    case DataType::kFloat6E3M2: return 6;
+    case DataType::kString: return 0;
+    default: return static_cast<int>(8 * dtype_size(t));
   }
 }
 

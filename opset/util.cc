@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "kernels/eltwise/half.h"
+#include "kernels/eltwise/lowp.h"
 
 namespace ortl::opset {
 
@@ -57,6 +58,19 @@ std::vector<int64_t> read_ints(const Tensor& t) {
     case DType::kBool:
       for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint8_t>()[i];
       break;
+    case DType::kInt4:
+    case DType::kUInt4:
+    case DType::kInt2:
+    case DType::kUInt2: {  // one element a byte (tensor.hpp); stray high bits ignored
+      namespace lp = kernels::lowp;
+      const auto* p = t.data_as<uint8_t>();
+      int (*value)(uint8_t) = t.dtype() == DType::kInt4    ? &lp::value<lp::Int4>
+                              : t.dtype() == DType::kUInt4 ? &lp::value<lp::UInt4>
+                              : t.dtype() == DType::kInt2  ? &lp::value<lp::Int2>
+                                                           : &lp::value<lp::UInt2>;
+      for (size_t i = 0; i < v.size(); ++i) v[i] = value(p[i]);
+      break;
+    }
     case DType::kUInt16:
       for (size_t i = 0; i < v.size(); ++i) v[i] = t.data_as<uint16_t>()[i];
       break;
@@ -101,6 +115,27 @@ std::vector<float> read_floats(const Tensor& t) {
       break;
     case DType::kFloat16:
     case DType::kBFloat16: half_to_float(t, v.data()); break;
+    case DType::kFloat8E4M3FN:
+    case DType::kFloat8E4M3FNUZ:
+    case DType::kFloat8E5M2:
+    case DType::kFloat8E5M2FNUZ:
+    case DType::kFloat4E2M1:
+    case DType::kFloat6E2M3:
+    case DType::kFloat6E3M2:
+    case DType::kFloat8E8M0: {
+      namespace lp = kernels::lowp;
+      const auto* p = t.data_as<uint8_t>();
+      float (*value)(uint8_t) = t.dtype() == DType::kFloat8E4M3FN     ? &lp::to_float<lp::E4M3FN>
+                                : t.dtype() == DType::kFloat8E4M3FNUZ ? &lp::to_float<lp::E4M3FNUZ>
+                                : t.dtype() == DType::kFloat8E5M2     ? &lp::to_float<lp::E5M2>
+                                : t.dtype() == DType::kFloat8E5M2FNUZ ? &lp::to_float<lp::E5M2FNUZ>
+                                : t.dtype() == DType::kFloat4E2M1     ? &lp::to_float<lp::E2M1>
+                                : t.dtype() == DType::kFloat6E2M3     ? &lp::to_float<lp::E2M3>
+                                : t.dtype() == DType::kFloat6E3M2     ? &lp::to_float<lp::E3M2>
+                                                                      : &lp::e8m0_to_float;
+      for (size_t i = 0; i < v.size(); ++i) v[i] = value(p[i]);
+      break;
+    }
     default: {
       const auto ints = read_ints(t);
       for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(ints[i]);

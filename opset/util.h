@@ -16,8 +16,8 @@ int64_t normalize_axis(int64_t axis, int64_t rank);
 Shape broadcast_shapes(const Shape& a, const Shape& b);
 std::vector<int64_t> broadcast_shapes(const std::vector<int64_t>& a, const std::vector<int64_t>& b);
 
-// Contents of an int32/int64 (or any integer) tensor as int64; of a float/double/half tensor
-// as float.
+// Contents of an int32/int64 (or any integer, int4/int2 included) tensor as int64; of a float/
+// double/half/float8/float4 tensor (or an integer one) as float.
 std::vector<int64_t> read_ints(const Tensor& t);
 std::vector<float> read_floats(const Tensor& t);
 

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "graph/loader.h"
+#include "kernels/eltwise/lowp.h"
 #include "opset/util.h"
 #include "tools/npy.h"
 
@@ -46,6 +47,38 @@ Tensor random_tensor(DType dt, const std::vector<int64_t>& shape, std::mt19937& 
       for (int64_t i = 0; i < n; ++i) t.data_as<uint8_t>()[i] = ui(rng) & 1;
       break;
     case DType::kString: break;
+    case DType::kInt4:
+    case DType::kUInt4:
+    case DType::kInt2:
+    case DType::kUInt2:  // small non-negative values that fit
+      for (int64_t i = 0; i < n; ++i)
+        t.data_as<uint8_t>()[i] = static_cast<uint8_t>(ui(rng) % (dtype_bits(dt) == 2 ? 2 : 8));
+      break;
+    case DType::kFloat8E4M3FN:
+    case DType::kFloat8E4M3FNUZ:
+    case DType::kFloat8E5M2:
+    case DType::kFloat8E5M2FNUZ:
+    case DType::kFloat4E2M1:
+    case DType::kFloat6E2M3:
+    case DType::kFloat6E3M2:
+    case DType::kFloat8E8M0: {  // uniform in [-1, 1] (float8e8m0: its magnitude), rounded
+      namespace lp = kernels::lowp;
+      for (int64_t i = 0; i < n; ++i) {
+        const float x = uf(rng);
+        uint8_t& c = t.data_as<uint8_t>()[i];
+        switch (dt) {
+          case DType::kFloat8E4M3FN: c = lp::from_float<lp::E4M3FN>(x); break;
+          case DType::kFloat8E4M3FNUZ: c = lp::from_float<lp::E4M3FNUZ>(x); break;
+          case DType::kFloat8E5M2: c = lp::from_float<lp::E5M2>(x); break;
+          case DType::kFloat8E5M2FNUZ: c = lp::from_float<lp::E5M2FNUZ>(x); break;
+          case DType::kFloat4E2M1: c = lp::from_float<lp::E2M1>(x); break;
+          case DType::kFloat6E2M3: c = lp::from_float<lp::E2M3>(x); break;
+          case DType::kFloat6E3M2: c = lp::from_float<lp::E3M2>(x); break;
+          default: c = lp::e8m0_from_float(x);
+        }
+      }
+      break;
+    }
     default:  // integers: small non-negative values, valid as indices into most tables
       opset::dispatch_numeric(dt, "random input", [&](auto z) {
         using T = decltype(z);
@@ -101,13 +134,7 @@ std::vector<std::pair<std::string, Tensor>> make_inputs(const runtime::Session& 
 Stats tensor_stats(const Tensor& t) {
   Stats s;
   if (t.dtype() == DType::kString || t.numel() == 0) return s;
-  std::vector<float> v;
-  if (t.dtype() == DType::kFloat || t.dtype() == DType::kDouble || t.dtype() == DType::kFloat16 ||
-      t.dtype() == DType::kBFloat16) {
-    v = opset::read_floats(t);
-  } else {
-    for (int64_t x : opset::read_ints(t)) v.push_back(static_cast<float>(x));
-  }
+  const std::vector<float> v = opset::read_floats(t);  // integers (bool, int4, ...) read as float
   s.numeric = true;
   s.min = s.max = v[0];
   double sum = 0;

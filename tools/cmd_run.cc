@@ -45,7 +45,8 @@ int run_model(const RunArgs& a) {
     if (!a.output_dir.empty()) {
       const std::filesystem::path dir(a.output_dir);
       graph::save_tensor_pb(t, info[i].first, (dir / ("output_" + std::to_string(i) + ".pb")).string());
-      if (t.dtype() != DType::kString && t.dtype() != DType::kBFloat16)
+      // .npy has no spelling for bfloat16 or the low-precision types: those get the .pb only.
+      if (t.dtype() != DType::kString && t.dtype() != DType::kBFloat16 && !is_lowp_dtype(t.dtype()))
         save_npy(t, (dir / (file_safe(info[i].first) + ".npy")).string());
     }
   }

@@ -38,7 +38,21 @@ void find_cases(const fs::path& p, std::vector<fs::path>& out) {
 }
 
 bool is_float(DType t) {
-  return t == DType::kFloat || t == DType::kDouble || t == DType::kFloat16 || t == DType::kBFloat16;
+  switch (t) {
+    case DType::kFloat:
+    case DType::kDouble:
+    case DType::kFloat16:
+    case DType::kBFloat16:
+    case DType::kFloat8E4M3FN:
+    case DType::kFloat8E4M3FNUZ:
+    case DType::kFloat8E5M2:
+    case DType::kFloat8E5M2FNUZ:
+    case DType::kFloat4E2M1:
+    case DType::kFloat6E2M3:
+    case DType::kFloat6E3M2:
+    case DType::kFloat8E8M0: return true;
+    default: return false;
+  }
 }
 
 // Empty string when equal within tolerance, else a short reason.
@@ -73,6 +87,14 @@ std::string compare(const Tensor& got, const Tensor& want, double rtol, double a
     std::ostringstream os;
     os << bad << "/" << n << " values differ, first at " << first << ": " << g[first] << " vs " << w[first];
     return os.str();
+  }
+  if (is_lowp_dtype(want.dtype())) {  // int4/int2: by value, whatever the unused bits hold
+    const auto gi = opset::read_ints(got), wi = opset::read_ints(want);
+    for (int64_t i = 0; i < n; ++i)
+      if (gi[i] != wi[i])
+        return "values differ, first at " + std::to_string(i) + ": " + std::to_string(gi[i]) + " vs " +
+               std::to_string(wi[i]);
+    return "";
   }
   if (std::memcmp(got.data(), want.data(), want.nbytes()) != 0) return "values differ";
   return "";

@@ -58,7 +58,22 @@ typedef enum ortl_dtype {
   ORTL_DTYPE_DOUBLE = 11,
   ORTL_DTYPE_UINT32 = 12,
   ORTL_DTYPE_UINT64 = 13,
-  ORTL_DTYPE_BFLOAT16 = 16
+  ORTL_DTYPE_BFLOAT16 = 16,
+  /* Low-precision types, one element per byte in ortl_tensor buffers (see DataType in
+   * tensor.hpp): the bit pattern for float8/float6/float4/e8m0, int4/int2 sign-extended to int8,
+   * uint4/uint2 as uint8. */
+  ORTL_DTYPE_FLOAT8E4M3FN = 17,
+  ORTL_DTYPE_FLOAT8E4M3FNUZ = 18,
+  ORTL_DTYPE_FLOAT8E5M2 = 19,
+  ORTL_DTYPE_FLOAT8E5M2FNUZ = 20,
+  ORTL_DTYPE_UINT4 = 21,
+  ORTL_DTYPE_INT4 = 22,
+  ORTL_DTYPE_FLOAT4E2M1 = 23,
+  ORTL_DTYPE_FLOAT8E8M0 = 24,
+  ORTL_DTYPE_UINT2 = 25,
+  ORTL_DTYPE_INT2 = 26,
+  ORTL_DTYPE_FLOAT6E2M3 = 27,
+  ORTL_DTYPE_FLOAT6E3M2 = 28
 } ortl_dtype;
 
 typedef struct ortl_options ortl_options;

@@ -13,6 +13,17 @@
 namespace ort_lite {
 
 // Values are the ONNX TensorProto.DataType codes, so they round-trip through model files.
+//
+// The sub-byte and 8-bit low-precision types (codes 17-28) are held UNPACKED in memory, one
+// element per byte (dtype_size 1), whatever the ONNX file does:
+//   - float8 flavours, float8e8m0: the element's 8-bit pattern;
+//   - float4e2m1, float6e2m3, float6e3m2: the 4- or 6-bit pattern in the low bits (the rest zero);
+//   - int4 / int2: the value sign-extended to an int8 ([-8, 7] / [-2, 1]);
+//   - uint4 / uint2: the value as a uint8 ([0, 15] / [0, 3]).
+// ONNX files pack 4-bit types two per byte, 2-bit types four per byte and 6-bit types four per
+// three bytes, as one little-endian bit stream (first element in the lowest bits); the loader
+// unpacks them and every writer (save_tensor_pb, ...) packs them again.
+// A tensor handed to ort-lite through the API uses the unpacked layout.
 enum class DataType : int32_t {
   kUndefined = 0,
   kFloat = 1,
@@ -29,7 +40,25 @@ enum class DataType : int32_t {
   kUInt32 = 12,
   kUInt64 = 13,
   kBFloat16 = 16,
+  kFloat8E4M3FN = 17,    // 1 sign, 4 exponent (bias 7), 3 mantissa bits; no inf, NaN S.1111.111
+  kFloat8E4M3FNUZ = 18,  // bias 8; no inf, no -0; 0x80 is NaN
+  kFloat8E5M2 = 19,      // bias 15; IEEE-like inf and NaN
+  kFloat8E5M2FNUZ = 20,  // bias 16; no inf, no -0; 0x80 is NaN
+  kUInt4 = 21,
+  kInt4 = 22,
+  kFloat4E2M1 = 23,  // 1 sign, 2 exponent (bias 1), 1 mantissa bit; no inf, no NaN; max 6
+  kFloat8E8M0 = 24,  // unsigned power of two 2^(e - 127); 0xff is NaN
+  kUInt2 = 25,
+  kInt2 = 26,
+  kFloat6E2M3 = 27,  // 1 sign, 2 exponent (bias 1), 3 mantissa bits; no inf, no NaN; max 7.5
+  kFloat6E3M2 = 28,  // 1 sign, 3 exponent (bias 3), 2 mantissa bits; no inf, no NaN; max 28
 };
+
+// True for the types above held unpacked (codes 17-28).
+constexpr bool is_lowp_dtype(DataType t) { return t >= DataType::kFloat8E4M3FN && t <= DataType::kFloat6E3M2; }
+// Bits of one element in an ONNX file (4 for int4/uint4/float4e2m1, 2 for int2/uint2, 6 for
+// the float6 types, else 8 * dtype_size).
+ORTL_API int dtype_bits(DataType t);
 
 // Size in bytes of one element (sizeof(std::string) for kString, 0 for kUndefined).
 ORTL_API size_t dtype_size(DataType t);

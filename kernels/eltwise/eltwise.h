@@ -12,6 +12,7 @@
 
 #include "kernels/base/parallel.h"
 #include "kernels/eltwise/broadcast.h"
+#include "kernels/eltwise/lowp.h"
 
 // The element types every eltwise kernel template is instantiated for (in its .cc file).
 #define ORTL_ELTWISE_TYPES(M) \
@@ -146,11 +147,20 @@ void is_inf(const T* src, uint8_t* dst, int64_t n, bool detect_positive, bool de
 template <class T>
 void where(const BroadcastPlan& p, const uint8_t* cond, const T* x, const T* y, T* dst, Parallel& par);
 
-// Cast between storage types. Src/Dst are the arithmetic types and the Bool / Half / BFloat16
-// tags of half.h. Float -> integer truncates toward zero; NaN gives 0 and out-of-range
-// values saturate to the 64-bit range before narrower integers wrap (as static_cast on ints).
+// Options of a cast to the low-precision float types (lowp.h): `saturate` clamps out-of-range
+// values to +-max for the float8 flavours and float8e8m0; `e8m0_round` is Cast's round_mode.
+struct CastParams {
+  bool saturate = true;
+  lowp::E8M0Round e8m0_round = lowp::E8M0Round::kUp;
+};
+
+// Cast between storage types. Src/Dst are the arithmetic types, the Bool / Half / BFloat16
+// tags of half.h and the minifloat tags of lowp.h (lowp::Code<F>, lowp::E8M0Code; 4- and 2-bit
+// integers are int8_t / uint8_t here and wrapped by the caller). Float -> integer truncates
+// toward zero; NaN gives 0 and out-of-range values saturate to the 64-bit range before narrower
+// integers wrap (as static_cast on ints).
 template <class Src, class Dst>
-void cast(const Src* src, Dst* dst, int64_t n, Parallel& par);
+void cast(const Src* src, Dst* dst, int64_t n, Parallel& par, const CastParams& prm = {});
 
 // ---- spec-literal references (eltwise_ref.cc): the test oracle ------------------------------
 

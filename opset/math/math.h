@@ -77,5 +77,6 @@ std::unique_ptr<OpKernel> build_clip(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_where(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_cast(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_cast_like(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_bitcast(const BuildContext& ctx);
 
 }  // namespace ortl::opset

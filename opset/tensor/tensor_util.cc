@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/eltwise/lowp.h"
+
 namespace ortl::opset {
 
 namespace {
@@ -131,6 +133,7 @@ uint16_t float_to_bf16_bits(float f) {
 }
 
 uint64_t value_bits(double v, DType dt) {
+  namespace lowp = kernels::lowp;
   uint64_t bits = 0;
   auto put = [&](auto x) { std::memcpy(&bits, &x, sizeof(x)); };
   switch (dt) {
@@ -147,6 +150,19 @@ uint64_t value_bits(double v, DType dt) {
     case DType::kUInt32: put(saturate<uint32_t>(v)); break;
     case DType::kInt64: put(saturate<int64_t>(v)); break;
     case DType::kUInt64: put(saturate<uint64_t>(v)); break;
+    // Low-precision types (one byte each, kernels/eltwise/lowp.h): nearest code, saturating.
+    case DType::kFloat8E4M3FN: put(lowp::from_double<lowp::E4M3FN>(v)); break;
+    case DType::kFloat8E4M3FNUZ: put(lowp::from_double<lowp::E4M3FNUZ>(v)); break;
+    case DType::kFloat8E5M2: put(lowp::from_double<lowp::E5M2>(v)); break;
+    case DType::kFloat8E5M2FNUZ: put(lowp::from_double<lowp::E5M2FNUZ>(v)); break;
+    case DType::kFloat4E2M1: put(lowp::from_double<lowp::E2M1>(v)); break;
+    case DType::kFloat6E2M3: put(lowp::from_double<lowp::E2M3>(v)); break;
+    case DType::kFloat6E3M2: put(lowp::from_double<lowp::E3M2>(v)); break;
+    case DType::kFloat8E8M0: put(lowp::e8m0_from_float(static_cast<float>(v))); break;
+    case DType::kInt4: put(lowp::saturate<lowp::Int4>(saturate<int64_t>(v))); break;
+    case DType::kUInt4: put(lowp::saturate<lowp::UInt4>(saturate<int64_t>(v))); break;
+    case DType::kInt2: put(lowp::saturate<lowp::Int2>(saturate<int64_t>(v))); break;
+    case DType::kUInt2: put(lowp::saturate<lowp::UInt2>(saturate<int64_t>(v))); break;
     default: fail(ErrorCode::kNotImplemented, "cannot make a ", dtype_name(dt), " constant");
   }
   return bits;

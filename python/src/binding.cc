@@ -32,8 +32,47 @@ void raise(const ort_lite::Exception& e) {
   PyErr_SetString(cls, e.what());
 }
 
-// numpy dtype for a runtime dtype; None (empty object) when numpy has none (bfloat16).
+// ml_dtypes' name for a low-precision type (ml_dtypes holds them one a byte, as ort-lite does,
+// except that its int4 / int2 keep the value's low bits where ort-lite sign-extends).
+const char* ml_dtypes_name(DataType t) {
+  switch (t) {
+    case DataType::kFloat8E4M3FN: return "float8_e4m3fn";
+    case DataType::kFloat8E4M3FNUZ: return "float8_e4m3fnuz";
+    case DataType::kFloat8E5M2: return "float8_e5m2";
+    case DataType::kFloat8E5M2FNUZ: return "float8_e5m2fnuz";
+    case DataType::kUInt4: return "uint4";
+    case DataType::kInt4: return "int4";
+    case DataType::kFloat4E2M1: return "float4_e2m1fn";
+    case DataType::kFloat8E8M0: return "float8_e8m0fnu";
+    case DataType::kUInt2: return "uint2";
+    case DataType::kInt2: return "int2";
+    case DataType::kFloat6E2M3: return "float6_e2m3fn";
+    case DataType::kFloat6E3M2: return "float6_e3m2fn";
+    default: return nullptr;
+  }
+}
+
+// The ml_dtypes module, or None when it is not installed.
+py::object ml_dtypes() {
+  try {
+    return py::module_::import("ml_dtypes");
+  } catch (const py::error_already_set&) {
+    return py::none();
+  }
+}
+
+bool is_signed_small_int(DataType t) { return t == DataType::kInt4 || t == DataType::kInt2; }
+
+// numpy dtype for a runtime dtype; throws kNotImplemented when numpy has none (bfloat16, or the
+// low-precision types without ml_dtypes).
 py::dtype numpy_dtype(DataType t) {
+  if (const char* name = ml_dtypes_name(t)) {
+    const py::object ml = ml_dtypes();
+    if (ml.is_none())
+      throw ort_lite::Exception(ort_lite::ErrorCode::kNotImplemented,
+                                std::string("tensor(") + ort_lite::dtype_name(t) + ") needs the ml_dtypes package");
+    return py::dtype::from_args(ml.attr(name));
+  }
   switch (t) {
     case DataType::kFloat: return py::dtype::of<float>();
     case DataType::kDouble: return py::dtype::of<double>();
@@ -58,6 +97,10 @@ DataType runtime_dtype(const py::dtype& d) {
                                   DataType::kUInt16, DataType::kUInt32, DataType::kUInt64,  DataType::kBool};
   for (DataType t : kAll)
     if (d.equal(numpy_dtype(t))) return t;
+  if (!ml_dtypes().is_none()) {
+    for (int code = static_cast<int>(DataType::kFloat8E4M3FN); code <= static_cast<int>(DataType::kFloat6E3M2); ++code)
+      if (d.equal(numpy_dtype(static_cast<DataType>(code)))) return static_cast<DataType>(code);
+  }
   return DataType::kUndefined;
 }
 
@@ -88,6 +131,14 @@ Tensor to_tensor(const std::string& name, const py::array& a) {
       throw ort_lite::Exception(ort_lite::ErrorCode::kInvalidArgument, "input '" + name + "' is not C-contiguous");
     step *= a.shape(d);
   }
+  if (is_signed_small_int(t)) {  // ml_dtypes keeps the low bits: sign-extend into a copy
+    Tensor c(t, shape_of(a));
+    const int shift = t == DataType::kInt4 ? 4 : 6;
+    const auto* src = static_cast<const uint8_t*>(a.data());
+    for (int64_t i = 0; i < c.numel(); ++i)
+      c.data_as<int8_t>()[i] = static_cast<int8_t>(static_cast<int8_t>(src[i] << shift) >> shift);
+    return c;
+  }
   return Tensor::view(t, shape_of(a), const_cast<void*>(a.data()));
 }
 
@@ -107,7 +158,13 @@ py::object to_numpy(const Tensor& t) {
     strides[d] = step;
     step *= static_cast<py::ssize_t>(t.shape()[d]);
   }
-  auto* keep = new Tensor(t);
+  Tensor src = t;
+  if (is_signed_small_int(t.dtype())) {  // ml_dtypes wants the low bits only: a masked copy
+    src = Tensor(t.dtype(), t.shape());
+    const uint8_t mask = t.dtype() == DataType::kInt4 ? 0x0f : 0x03;
+    for (int64_t i = 0; i < t.numel(); ++i) src.data_as<uint8_t>()[i] = t.data_as<uint8_t>()[i] & mask;
+  }
+  auto* keep = new Tensor(src);
   py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
   return py::array(dt, t.shape(), strides, keep->data(), owner);
 }
