@@ -4,6 +4,12 @@ Runs under Debian's /usr/bin/python3 with python3-torch 1.13 / python3-torchvisi
 neither onnx nor onnxruntime. gen_models.py calls it and checks the results with onnx.
 
 usage: /usr/bin/python3 export_torch.py OUT_DIR NAME...
+       /usr/bin/python3 export_torch.py --targets [OUT_DIR] [NAME...]   (default OUT_DIR build/targets)
+
+--targets writes the speed-target set of issue #4 (TARGETS below: ResNet-50, MobileNetV2,
+EfficientNet-B0 at 224x224, SRCNN 256x256 upscaled 3x, a YOLO-style detector at 640x640,
+BERT-base at sequence 128). BERT-base is ~440 MB: keep these out of the repository.
+bench/compare_ort.py --targets runs them.
 """
 import os
 import sys
@@ -122,6 +128,121 @@ class BertSmall(nn.Module):
         return x, torch.tanh(self.pool(x[:, 0]))
 
 
+class SRCNNx3(nn.Module):
+    """SRCNN as in the seed notes (9-1-5 convs, 64/32 filters) behind a fixed bicubic Resize:
+    256x256 -> 768x768, i.e. Resize(cubic) then the three convs at the upscaled size."""
+
+    def __init__(self, c=3, f1=64, f2=32, scale=3.0):
+        super().__init__()
+        self.scale = scale
+        self.c1 = nn.Conv2d(c, f1, 9, padding=4)
+        self.c2 = nn.Conv2d(f1, f2, 1)
+        self.c3 = nn.Conv2d(f2, c, 5, padding=2)
+
+    def forward(self, x):
+        up = F.interpolate(x, scale_factor=self.scale, mode="bicubic", align_corners=False)
+        return self.c3(F.relu(self.c2(F.relu(self.c1(up)))))
+
+
+class ConvBnSiLU(nn.Sequential):
+    def __init__(self, cin, cout, k=1, s=1):
+        super().__init__(nn.Conv2d(cin, cout, k, s, k // 2, bias=False), nn.BatchNorm2d(cout), nn.SiLU())
+
+
+class Bottleneck(nn.Module):
+    def __init__(self, c, shortcut=True):
+        super().__init__()
+        self.cv1, self.cv2, self.add = ConvBnSiLU(c, c, 3), ConvBnSiLU(c, c, 3), shortcut
+
+    def forward(self, x):
+        y = self.cv2(self.cv1(x))
+        return x + y if self.add else y
+
+
+class C2f(nn.Module):
+    """YOLOv8's CSP block: 1x1 conv, Split in two, n bottlenecks chained on the second half,
+    Concat of every intermediate, 1x1 conv."""
+
+    def __init__(self, cin, cout, n=1, shortcut=True):
+        super().__init__()
+        self.c = cout // 2
+        self.cv1 = ConvBnSiLU(cin, 2 * self.c)
+        self.cv2 = ConvBnSiLU((2 + n) * self.c, cout)
+        self.m = nn.ModuleList(Bottleneck(self.c, shortcut) for _ in range(n))
+
+    def forward(self, x):
+        y = list(self.cv1(x).chunk(2, 1))
+        for m in self.m:
+            y.append(m(y[-1]))
+        return self.cv2(torch.cat(y, 1))
+
+
+class SPPF(nn.Module):
+    def __init__(self, cin, cout, k=5):
+        super().__init__()
+        c = cin // 2
+        self.cv1, self.cv2 = ConvBnSiLU(cin, c), ConvBnSiLU(4 * c, cout)
+        self.pool = nn.MaxPool2d(k, 1, k // 2)
+
+    def forward(self, x):
+        x = self.cv1(x)
+        y1 = self.pool(x)
+        y2 = self.pool(y1)
+        return self.cv2(torch.cat([x, y1, y2, self.pool(y2)], 1))
+
+
+class YoloSmall(nn.Module):
+    """A YOLOv8-like detector (widths 24..384, between v8n and v8s; 5.2 M parameters): Conv-BN-SiLU stem and
+    stride-2 convs, C2f blocks, SPPF (MaxPool), a PAN neck with nearest Upsample + Concat, and a
+    YOLOv5-style head: per scale a 1x1 conv to 3 anchors x (5 + 80) channels, Reshape /
+    Transpose / Sigmoid, all scales concatenated to [N, 25200, 85] at 640x640."""
+
+    def __init__(self, w=(24, 48, 96, 192, 384), n=(1, 2, 2, 1), nc=80, na=3):
+        super().__init__()
+        self.na, self.no = na, nc + 5
+        self.stem = ConvBnSiLU(3, w[0], 3, 2)                                          # P1/2
+        self.b1 = nn.Sequential(ConvBnSiLU(w[0], w[1], 3, 2), C2f(w[1], w[1], n[0]))  # P2/4
+        self.b2 = nn.Sequential(ConvBnSiLU(w[1], w[2], 3, 2), C2f(w[2], w[2], n[1]))  # P3/8
+        self.b3 = nn.Sequential(ConvBnSiLU(w[2], w[3], 3, 2), C2f(w[3], w[3], n[2]))  # P4/16
+        self.b4 = nn.Sequential(ConvBnSiLU(w[3], w[4], 3, 2), C2f(w[4], w[4], n[3]), SPPF(w[4], w[4]))  # P5/32
+        self.up = nn.Upsample(scale_factor=2.0, mode="nearest")
+        self.td4 = C2f(w[4] + w[3], w[3], 1, False)
+        self.td3 = C2f(w[3] + w[2], w[2], 1, False)
+        self.down3 = ConvBnSiLU(w[2], w[2], 3, 2)
+        self.bu4 = C2f(w[2] + w[3], w[3], 1, False)
+        self.down4 = ConvBnSiLU(w[3], w[3], 3, 2)
+        self.bu5 = C2f(w[3] + w[4], w[4], 1, False)
+        self.heads = nn.ModuleList(nn.Conv2d(c, na * self.no, 1) for c in (w[2], w[3], w[4]))
+        # PyTorch's default conv init shrinks activations ~2x a layer (outputs would all sit at
+        # sigmoid(0) = 0.5); normal(std gain / sqrt(fan_in)) with gain 1.3 keeps the body at
+        # O(0.1-1) (1.4 already blows up through the residuals), the heads' larger gain gives
+        # logits of O(1), so the sigmoids neither saturate nor sit flat.
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="linear")
+                with torch.no_grad():
+                    m.weight.mul_(1.3)
+        for m in self.heads:
+            with torch.no_grad():
+                m.weight.mul_(8.0)
+
+    def forward(self, x):
+        p3 = self.b2(self.b1(self.stem(x)))
+        p4 = self.b3(p3)
+        p5 = self.b4(p4)
+        t4 = self.td4(torch.cat([self.up(p5), p4], 1))
+        n3 = self.td3(torch.cat([self.up(t4), p3], 1))
+        n4 = self.bu4(torch.cat([self.down3(n3), t4], 1))
+        n5 = self.bu5(torch.cat([self.down4(n4), p5], 1))
+        outs = []
+        for f, head in zip((n3, n4, n5), self.heads):
+            y = head(f)
+            b, _, h, w = y.shape
+            y = y.view(b, self.na, self.no, h, w).permute(0, 1, 3, 4, 2).reshape(b, -1, self.no)
+            outs.append(torch.sigmoid(y))
+        return torch.cat(outs, 1)
+
+
 def tv(fn, **kw):
     return lambda: fn(weights=None, **kw)
 
@@ -143,6 +264,20 @@ MODELS = {
              {"input_ids": {1: "S"}, "attention_mask": {1: "S"}, "last_hidden_state": {1: "S"}}, 17),
 }
 
+# The speed targets of issue #4 (export_torch.py --targets): fp32, batch 1, the sizes it names.
+BERT_DYN = {"input_ids": {0: "B", 1: "S"}, "attention_mask": {0: "B", 1: "S"},
+            "last_hidden_state": {0: "B", 1: "S"}, "pooled": {0: "B"}}
+TARGETS = {
+    "resnet50": MODELS["resnet50"],
+    "mobilenet_v2_224": (tv(torchvision.models.mobilenet_v2), [(1, 3, 224, 224)], *IMG_IO, None, 13),
+    "efficientnet_b0_224": (tv(torchvision.models.efficientnet_b0), [(1, 3, 224, 224)], *IMG_IO, None, 17),
+    "srcnn_x3_256": (SRCNNx3, [(1, 3, 256, 256)], *IMG_IO, None, 13),
+    "yolo_640": (YoloSmall, [(1, 3, 640, 640)], *IMG_IO, None, 13),
+    "bert_base_128": (lambda: BertSmall(vocab=30522, hidden=768, heads=12, layers=12, ffn=3072, max_len=512),
+                      [("ids", (1, 128)), ("mask", (1, 128))], ["input_ids", "attention_mask"],
+                      ["last_hidden_state", "pooled"], BERT_DYN, 17),
+}
+
 
 def dummy(spec, gen):
     if isinstance(spec[0], str):
@@ -153,8 +288,8 @@ def dummy(spec, gen):
     return torch.rand(spec, generator=gen)
 
 
-def export(name, out_dir):
-    ctor, shapes, in_names, out_names, dyn, opset = MODELS[name]
+def export(name, out_dir, table=MODELS):
+    ctor, shapes, in_names, out_names, dyn, opset = table[name]
     gen = torch.Generator().manual_seed(0)
     torch.manual_seed(0)
     model = default_linear_init(randomize_batchnorm(ctor(), gen)).eval()
@@ -169,12 +304,25 @@ def export(name, out_dir):
 
 
 def main():
-    out_dir, names = sys.argv[1], sys.argv[2:] or [n for n in MODELS if n != "resnet50"]
+    table = MODELS
+    if sys.argv[1:2] == ["--targets"]:
+        table, rest = TARGETS, sys.argv[2:]
+        repo = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+        if rest and rest[0] not in TARGETS:
+            out_dir, names = rest[0], rest[1:]
+        else:
+            out_dir, names = os.path.join(repo, "build", "targets"), rest
+        names = names or list(TARGETS)
+    else:
+        out_dir, names = sys.argv[1], sys.argv[2:] or [n for n in MODELS if n != "resnet50"]
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        sys.exit(f"unknown model(s) {unknown}; known: {sorted(table)}")
     os.makedirs(out_dir, exist_ok=True)
     warnings.simplefilter("ignore")
     torch.set_num_threads(2)
     for n in names:
-        export(n, out_dir)
+        export(n, out_dir, table)
 
 
 if __name__ == "__main__":
