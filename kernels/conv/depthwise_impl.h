@@ -288,7 +288,7 @@ void depthwise_plane_impl(const ConvParams& p, const float* x_in, const float* w
   }
 }
 
-// Planes narrower than a vector (output width < 8: the 7x7 .. 1x1 maps at the end of mobile
+// Narrow planes (output width <= 16: the 14x14 .. 1x1 maps at the end of mobile
 // nets) vectorize across 8 channels instead: the 8 input planes are interleaved into a scratch
 // copy [rows][cols][8] with the padding materialized as zeros, so each output pixel is one
 // 8-wide multiply-add per tap, then the 8 results are scattered back to their planes.
