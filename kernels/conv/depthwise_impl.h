@@ -32,7 +32,11 @@ inline DwV8 dw_load(const float* p) {
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
+typedef int32_t DwI8 __attribute__((vector_size(32)));
 inline DwV8 dw_load_strided(const float* p, int64_t s) {
+  if (s == 2) {  // two loads of p[0..7] and p[7..14] and a shuffle, not 8 scalar loads
+    return __builtin_shuffle(dw_load(p), dw_load(p + 7), DwI8{0, 2, 4, 6, 9, 11, 13, 15});
+  }
   return DwV8{p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s], p[7 * s]};
 }
 inline void dw_store(float* p, DwV8 v) { std::memcpy(p, &v, sizeof(v)); }
