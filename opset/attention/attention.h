@@ -11,5 +11,6 @@ std::unique_ptr<OpKernel> build_rotary_embedding(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_swiglu(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_causal_conv_with_state(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_linear_attention(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_flex_attention(const BuildContext& ctx);
 
 }  // namespace ortl::opset
