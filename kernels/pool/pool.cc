@@ -7,6 +7,10 @@
 // rows; the last-axis pass accumulates, for each tap, the contiguous range of outputs whose tap
 // is inside the input. MaxPool with the Indices output takes a per-element path that keeps the
 // first maximum in row-major window order, as the reference does.
+//
+// 2-D float32 max / average pooling (the CNN case) and float32 GlobalMax/AveragePool take the
+// per-ISA vector body instead (pool_impl.h; the baseline 4-lane build lives here, the variant
+// list in kernels.inc); this separable path stays as the last list entry and benchmark baseline.
 #include "kernels/pool/pool.h"
 
 #include <algorithm>
@@ -14,6 +18,9 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+
+#include "kernels/base/isa.h"
+#include "kernels/pool/pool_impl.h"
 
 namespace ortl::kernels {
 namespace {
@@ -328,9 +335,54 @@ void pool_same_pads(int64_t in, int64_t kernel, int64_t stride, int64_t dilation
   *pad_end = total - *pad_begin;
 }
 
+void pool2d_f32_avx2(const PoolParams& p, const float* src, float* dst, Parallel& par);
+void pool2d_f32_avx512(const PoolParams& p, const float* src, float* dst, Parallel& par);
+void global_pool_f32_avx2(PoolKind kind, int64_t planes, int64_t plane, const float* src, float* dst, Parallel& par);
+void global_pool_f32_avx512(PoolKind kind, int64_t planes, int64_t plane, const float* src, float* dst, Parallel& par);
+
+namespace {
+void pool2d_f32_base(const PoolParams& p, const float* src, float* dst, Parallel& par) {
+  Pool2dF32<4>::run(p, src, dst, par);
+}
+// The separable N-D path, kept in the list as the slowest fallback and benchmark baseline.
+void pool2d_f32_generic(const PoolParams& p, const float* src, float* dst, Parallel& par) {
+  pool_typed<float, float>(p, src, dst, nullptr, par);
+}
+void global_pool_f32_base(PoolKind kind, int64_t planes, int64_t plane, const float* src, float* dst, Parallel& par) {
+  Pool2dF32<4>::global(kind, planes, plane, src, dst, par);
+}
+void global_pool_f32_generic(PoolKind kind, int64_t planes, int64_t plane, const float* src, float* dst,
+                             Parallel& par) {
+  global_typed<float, float>(kind, 2.f, planes, plane, src, dst, par);
+}
+}  // namespace
+
+const std::vector<Pool2dF32Kernel>& pool2d_f32_kernels() {
+  static const std::vector<Pool2dF32Kernel> list = {
+#include "kernels/pool/kernels.inc"
+  };
+  return list;
+}
+
+const Pool2dF32Kernel& select_pool2d_f32(uint32_t isa) {
+  for (const Pool2dF32Kernel& k : pool2d_f32_kernels()) {
+    if ((k.isa & isa) == k.isa) return k;
+  }
+  return pool2d_f32_kernels().back();
+}
+
+bool pool2d_f32_applies(const PoolParams& p) {
+  return p.in.size() == 2 && (p.kind == PoolKind::kMax || p.kind == PoolKind::kAvg);
+}
+
 void pool(const PoolParams& p, PoolType t, const void* src, void* dst, int64_t* indices, Parallel& par) {
   switch (t) {
     case PoolType::kF32:
+      if (!indices && pool2d_f32_applies(p)) {
+        static const Pool2dF32Fn fn = select_pool2d_f32(active_isa()).fn;
+        fn(p, static_cast<const float*>(src), static_cast<float*>(dst), par);
+        break;
+      }
       pool_typed<float, float>(p, static_cast<const float*>(src), static_cast<float*>(dst), indices, par);
       break;
     case PoolType::kF64:
@@ -353,6 +405,11 @@ void global_pool(PoolKind kind, PoolType t, float pw, int64_t planes, int64_t pl
                  Parallel& par) {
   switch (t) {
     case PoolType::kF32:
+      if (kind != PoolKind::kLp) {
+        static const GlobalPoolF32Fn fn = select_pool2d_f32(active_isa()).global_fn;
+        fn(kind, planes, plane, static_cast<const float*>(src), static_cast<float*>(dst), par);
+        break;
+      }
       global_typed<float, float>(kind, pw, planes, plane, static_cast<const float*>(src), static_cast<float*>(dst),
                                  par);
       break;

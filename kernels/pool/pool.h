@@ -50,6 +50,24 @@ void pool_f32(const PoolParams& p, const float* src, float* dst, int64_t* indice
 // Spec-literal reference: every output element walks its whole window in double.
 void pool_ref(const PoolParams& p, PoolType t, const void* src, void* dst, int64_t* indices);
 
+// 2-D float32 MaxPool / AveragePool without indices, per ISA (pool_impl.h), best first as
+// listed in kernels/pool/kernels.inc; pool() routes those problems to the active ISA's entry.
+// select_pool2d_f32 takes the ISA mask so tests and benchmarks can force any variant.
+// global_fn is the same variant's GlobalMaxPool / GlobalAveragePool (kind max or average).
+using Pool2dF32Fn = void (*)(const PoolParams& p, const float* src, float* dst, Parallel& par);
+using GlobalPoolF32Fn = void (*)(PoolKind kind, int64_t planes, int64_t plane, const float* src, float* dst,
+                                 Parallel& par);
+struct Pool2dF32Kernel {
+  const char* name;
+  uint32_t isa;
+  Pool2dF32Fn fn;
+  GlobalPoolF32Fn global_fn;
+};
+const std::vector<Pool2dF32Kernel>& pool2d_f32_kernels();
+const Pool2dF32Kernel& select_pool2d_f32(uint32_t isa);
+// Whether the 2-D fast path serves `p` (2 spatial axes, max or average).
+bool pool2d_f32_applies(const PoolParams& p);
+
 // GlobalMax/Average/LpPool: one value per (n, c) plane of `plane` elements.
 void global_pool(PoolKind kind, PoolType t, float p, int64_t planes, int64_t plane, const void* src, void* dst,
                  Parallel& par);

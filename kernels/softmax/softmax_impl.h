@@ -19,6 +19,10 @@
 
 #include "kernels/softmax/softmax.h"
 
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
+
 namespace ortl::kernels {
 namespace {
 
@@ -113,6 +117,13 @@ A exp_neg(A x) {
   if constexpr (std::is_same_v<A, float>) {
     const int32_t n = static_cast<int32_t>(k), n1 = n >> 1;
     return y * std::bit_cast<float>((n1 + 127) << 23) * std::bit_cast<float>((n - n1 + 127) << 23);
+#ifdef __AVX512F__
+  } else if constexpr (sizeof(A) == 64) {
+    // AVX-512 (softmax_avx512.cc only): vscalefps computes y * 2^k in one instruction, rounding
+    // through the subnormals to 0 like the two-factor form below.
+    return __builtin_bit_cast(
+        A, _mm512_maskz_scalef_ps(0xffff, __builtin_bit_cast(__m512, y), __builtin_bit_cast(__m512, k)));
+#endif
   } else {
     typedef int32_t I __attribute__((vector_size(sizeof(A))));
     const I n = __builtin_convertvector(k, I), n1 = n >> 1;

@@ -5,15 +5,35 @@
 // e.g. NCHW -> NHWC becomes a batch of 2-D transposes and a Slice on the last axis becomes a
 // row copy. Rows whose source is contiguous go through memcpy; transposes whose innermost
 // destination dim is strided in the source are tiled 16x16 so each source cache line is read
-// once per tile instead of once per element. Pure C++ (memory-bound: no ISA variants).
+// once per tile instead of once per element. For 4-byte elements whose tile rows are contiguous
+// in the source (true transposes), each tile goes through the per-ISA register-transpose block
+// (transpose_impl.h: 8x8 AVX2, 4x4 SSE2 baseline here; list in kernels.inc).
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
 
+#include "kernels/base/isa.h"
 #include "kernels/transform/transform.h"
+#include "kernels/transform/transpose_impl.h"
 
 namespace ortl::kernels {
+
+void transpose_block_u32_avx2(const uint32_t* src, int64_t ls, uint32_t* dst, int64_t ld, int64_t na, int64_t nb);
+
 namespace {
+
+void transpose_block_u32_base(const uint32_t* src, int64_t ls, uint32_t* dst, int64_t ld, int64_t na, int64_t nb) {
+  TransposeTile<4>::block(src, ls, dst, ld, na, nb);
+}
+
+void transpose_block_u32_scalar(const uint32_t* src, int64_t ls, uint32_t* dst, int64_t ld, int64_t na, int64_t nb) {
+  for (int64_t a = 0; a < na; ++a)
+    for (int64_t b = 0; b < nb; ++b) dst[a * ld + b] = src[b * ls + a];
+}
+
+constexpr TransposeBlockU32Kernel kTransposeBlocks[] = {
+#include "kernels/transform/kernels.inc"
+};
 
 template <class T>
 inline void copy_n(const T* s, int64_t n, T* d) {
@@ -102,6 +122,13 @@ void copy_tiled(const T* src, T* dst, const Dims& shape, const Dims& strides, in
         doff += c * dst_strides[k];
       }
       const int64_t a0 = (item % a_tiles) * kTile, a1 = std::min(na, a0 + kTile);
+      if constexpr (std::is_same_v<T, uint32_t>) {
+        if (sa == 1) {
+          static const TransposeBlockU32Fn fn = select_transpose_block_u32(active_isa()).fn;
+          fn(src + soff + a0, sb, dst + doff + a0 * da, da, a1 - a0, nb);
+          continue;
+        }
+      }
       for (int64_t b0 = 0; b0 < nb; b0 += kTile) {
         const int64_t b1 = std::min(nb, b0 + kTile);
         for (int64_t a = a0; a < a1; ++a) {
@@ -115,6 +142,18 @@ void copy_tiled(const T* src, T* dst, const Dims& shape, const Dims& strides, in
 }
 
 }  // namespace
+
+const std::vector<TransposeBlockU32Kernel>& transpose_block_u32_kernels() {
+  static const std::vector<TransposeBlockU32Kernel> list(std::begin(kTransposeBlocks), std::end(kTransposeBlocks));
+  return list;
+}
+
+const TransposeBlockU32Kernel& select_transpose_block_u32(uint32_t isa) {
+  for (const TransposeBlockU32Kernel& k : transpose_block_u32_kernels()) {
+    if ((k.isa & isa) == k.isa) return k;
+  }
+  return transpose_block_u32_kernels().back();
+}
 
 Dims contiguous_strides(const Dims& shape) {
   Dims st(shape.size());

@@ -46,6 +46,21 @@ void transpose(const T* src, T* dst, const Dims& src_shape, const Dims& perm, Pa
 template <class T>
 void transpose_ref(const T* src, T* dst, const Dims& src_shape, const Dims& perm);
 
+// The 4-byte transpose block behind transpose() (2-D transposes, NCHW <-> NHWC, any permutation
+// whose innermost output dim is strided in the source):
+//   dst[a * ld + b] = src[b * ls + a]  for a < na, b < nb.
+// Variants per ISA, best first (kernels/transform/kernels.inc); selectors take the ISA mask so
+// tests and benchmarks can force any variant.
+using TransposeBlockU32Fn = void (*)(const uint32_t* src, int64_t ls, uint32_t* dst, int64_t ld, int64_t na,
+                                     int64_t nb);
+struct TransposeBlockU32Kernel {
+  const char* name;
+  uint32_t isa;
+  TransposeBlockU32Fn fn;
+};
+const std::vector<TransposeBlockU32Kernel>& transpose_block_u32_kernels();
+const TransposeBlockU32Kernel& select_transpose_block_u32(uint32_t isa);
+
 // ---- concat / split -----------------------------------------------------------------------
 // Input i is viewed as [outer, inners[i]]; dst rows hold the inputs' rows side by side.
 template <class T>

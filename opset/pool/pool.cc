@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "kernels/base/isa.h"
 #include "opset/pool/pool.h"
 #include "opset/util.h"
 
@@ -141,7 +142,10 @@ class Pool final : public OpKernel {
     kernels::pool(p, t, x.data(), y.data(), indices, ctx.par());
   }
 
+  // 2-D max / average: the per-ISA float32 variant (other dtypes and the Indices output take the
+  // generic path).
   std::string kernel_name() const override {
+    if (kernel_.size() == 2 && kind_ != PoolKind::kLp) return kernels::select_pool2d_f32(kernels::active_isa()).name;
     return std::string("pool_") + (kind_ == PoolKind::kMax ? "max" : (kind_ == PoolKind::kAvg ? "avg" : "lp")) +
            "_generic";
   }
@@ -214,7 +218,10 @@ class GlobalPool final : public OpKernel {
     kernels::global_pool(kind_, t, p_, x.dim(0) * x.dim(1), plane, x.data(), y.data(), ctx.par());
   }
 
-  std::string kernel_name() const override { return "global_pool_generic"; }
+  std::string kernel_name() const override {
+    if (kind_ != PoolKind::kLp) return std::string("global_") + kernels::select_pool2d_f32(kernels::active_isa()).name;
+    return "global_pool_generic";
+  }
 
  private:
   PoolKind kind_;

@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
+#include <string>
 
+#include "kernels/base/isa.h"
 #include "opset/pool/pool.h"
 #include "tests/resize/op_harness.h"
 
@@ -117,6 +120,113 @@ TEST(PoolKernel, RandomAgainstReference) {
     ++checked;
   }
   EXPECT_GT(checked, 1000);
+}
+
+// Every 2-D float32 variant the host can run (ORTL_MAX_ISA does not hide any: the mask is the
+// host's) against the reference: widths around the vector lengths (7, 13, 33, 40), padding,
+// strides 1-3, dilation, ceil_mode tails, count_include_pad, zero-size dims.
+TEST(PoolKernel, Pool2dVariantsAgainstReference) {
+  const uint32_t seed = 4242;
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
+  const int64_t sizes[] = {0, 1, 2, 5, 7, 13, 16, 29, 33, 40};
+  std::vector<kernels::PoolParams> cases;
+  while (cases.size() < 600) {
+    kernels::PoolParams p;
+    p.kind = pick(2) ? PoolKind::kMax : PoolKind::kAvg;
+    p.batch = 1 + pick(2);
+    p.channels = pick(20) == 0 ? 0 : 1 + pick(3);
+    p.count_include_pad = pick(2);
+    const bool ceil_mode = pick(2);
+    bool ok = true;
+    for (int d = 0; d < 2; ++d) {
+      p.in.push_back(sizes[pick(d == 0 ? 7 : 10)]);
+      p.kernel.push_back(1 + pick(4));
+      p.stride.push_back(1 + pick(3));
+      p.dilation.push_back(pick(4) == 0 ? 2 : 1);
+      p.pad_begin.push_back(pick(static_cast<int>(p.kernel.back())));
+      p.pad_end.push_back(pick(static_cast<int>(p.kernel.back())));
+      p.out.push_back(kernels::pool_out_len(p.in.back(), p.kernel.back(), p.stride.back(), p.dilation.back(),
+                                            p.pad_begin.back(), p.pad_end.back(), ceil_mode));
+      ok = ok && p.out.back() >= 1;
+    }
+    if (ok) cases.push_back(p);
+  }
+  // The common CNN shapes, explicitly.
+  for (int64_t k : {2, 3}) {
+    for (int64_t pad : {0, 1}) {
+      kernels::PoolParams p;
+      p.kind = k == 3 ? PoolKind::kMax : PoolKind::kAvg;
+      p.channels = 5;
+      p.in = {29, 33};
+      p.kernel = {k, k};
+      p.stride = {2, 2};
+      p.dilation = {1, 1};
+      p.pad_begin = {pad, pad};
+      p.pad_end = {pad, pad};
+      for (int d = 0; d < 2; ++d) p.out.push_back(kernels::pool_out_len(p.in[d], k, 2, 1, pad, pad, true));
+      cases.push_back(p);
+      p.kind = p.kind == PoolKind::kMax ? PoolKind::kAvg : PoolKind::kMax;
+      cases.push_back(p);
+    }
+  }
+  int ran = 0;
+  for (const kernels::Pool2dF32Kernel& k : kernels::pool2d_f32_kernels()) {
+    if ((k.isa & kernels::host_isa()) != k.isa) continue;
+    ++ran;
+    for (size_t ci = 0; ci < cases.size(); ++ci) {
+      const kernels::PoolParams& p = cases[ci];
+      SCOPED_TRACE(::testing::Message() << k.name << " case " << ci << " in " << p.in[0] << "x" << p.in[1] << " k "
+                                        << p.kernel[0] << "x" << p.kernel[1] << " s " << p.stride[0] << "x"
+                                        << p.stride[1] << " kind " << int(p.kind));
+      const int64_t planes = p.batch * p.channels;
+      std::vector<float> src(static_cast<size_t>(planes * p.in[0] * p.in[1]));
+      for (float& v : src) v = static_cast<float>(pick(61) - 30) * 0.25f;
+      std::vector<float> want(static_cast<size_t>(planes * p.out[0] * p.out[1]), -3.f), got(want.size(), 5.f);
+      kernels::pool_ref(p, PoolType::kF32, src.data(), want.data(), nullptr);
+      ChunkedParallel par;
+      k.fn(p, src.data(), got.data(), par);
+      for (size_t i = 0; i < want.size(); ++i) {
+        if (std::isnan(want[i])) {
+          ASSERT_TRUE(std::isnan(got[i])) << "element " << i;
+        } else {
+          ASSERT_NEAR(got[i], want[i], 1e-5 * (1 + std::fabs(want[i]))) << "element " << i;
+        }
+      }
+    }
+  }
+  EXPECT_GE(ran, 2);
+  EXPECT_TRUE(kernels::pool2d_f32_applies(cases[0]));
+  EXPECT_EQ(std::string(kernels::select_pool2d_f32(0).name), "pool2d_f32_base");
+}
+
+TEST(PoolKernel, GlobalVariantsAgainstReference) {
+  for (const kernels::Pool2dF32Kernel& k : kernels::pool2d_f32_kernels()) {
+    if ((k.isa & kernels::host_isa()) != k.isa) continue;
+    for (int64_t plane : {0, 1, 3, 7, 13, 16, 33, 49, 64, 100}) {
+      for (PoolKind kind : {PoolKind::kMax, PoolKind::kAvg}) {
+        SCOPED_TRACE(::testing::Message() << k.name << " plane " << plane << " kind " << int(kind));
+        const int64_t planes = 7;
+        std::vector<float> x(static_cast<size_t>(planes * plane)), y(planes, 99.f);
+        for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(static_cast<int>(i * 37 % 29) - 14) * 0.5f;
+        k.global_fn(kind, planes, plane, x.data(), y.data(), kernels::serial());
+        for (int64_t c = 0; c < planes; ++c) {
+          double m = std::numeric_limits<float>::lowest(), s = 0;
+          for (int64_t i = 0; i < plane; ++i) {
+            m = std::max<double>(m, x[static_cast<size_t>(c * plane + i)]);
+            s += x[static_cast<size_t>(c * plane + i)];
+          }
+          const float got = y[static_cast<size_t>(c)];
+          if (kind == PoolKind::kAvg && plane == 0) {
+            EXPECT_TRUE(std::isnan(got));
+          } else {
+            const double want = kind == PoolKind::kMax ? m : s / static_cast<double>(plane);
+            EXPECT_NEAR(got, want, 1e-5 * (1 + std::fabs(want)));
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST(PoolKernel, GlobalPools) {

@@ -7,7 +7,9 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <utility>
 
+#include "kernels/base/isa.h"
 #include "kernels/transform/transform.h"
 #include "tests/tensor/tensor_harness.h"
 
@@ -85,6 +87,60 @@ TEST(TransposeKernel, LargeTiled2D) {
     ThreadedParallel par(4);
     kernels::transpose(src.data(), got.data(), shape, perm, par);
     EXPECT_EQ(want, got) << shape_str(shape);
+  }
+}
+
+// Every 4-byte block variant the host can run, directly, on odd block sizes with row strides
+// larger than the block (elements outside the block must stay untouched).
+TEST(TransposeKernel, BlockVariantsOddSizes) {
+  const int64_t sizes[] = {0, 1, 3, 4, 5, 7, 8, 9, 13, 16, 33};
+  int ran = 0;
+  for (const kernels::TransposeBlockU32Kernel& k : kernels::transpose_block_u32_kernels()) {
+    if ((k.isa & kernels::host_isa()) != k.isa) continue;
+    ++ran;
+    for (int64_t na : sizes) {
+      for (int64_t nb : sizes) {
+        SCOPED_TRACE(std::string(k.name) + " na " + std::to_string(na) + " nb " + std::to_string(nb));
+        const int64_t ls = na + 3, ld = nb + 2;
+        const auto src = pattern<uint32_t>(std::max<int64_t>(nb * ls, 1));
+        std::vector<uint32_t> got(static_cast<size_t>(std::max<int64_t>(na * ld, 1)), 0xdeadu), want(got);
+        for (int64_t a = 0; a < na; ++a)
+          for (int64_t b = 0; b < nb; ++b) want[static_cast<size_t>(a * ld + b)] = src[static_cast<size_t>(b * ls + a)];
+        k.fn(src.data(), ls, got.data(), ld, na, nb);
+        ASSERT_EQ(want, got);
+      }
+    }
+  }
+  EXPECT_GE(ran, 2);
+  EXPECT_STREQ(kernels::select_transpose_block_u32(0).name, "transpose_block_u32_4x4_base");
+}
+
+// The common model permutations on odd sizes: NCHW <-> NHWC, BERT's [B,S,H,D] -> [B,H,S,D] and
+// [B,H,S,D] -> [B,H,D,S], float-sized and 8-byte elements.
+TEST(TransposeKernel, ModelPermutations) {
+  const std::vector<std::pair<Dims, Dims>> cases = {
+      {{2, 13, 7, 33}, {0, 2, 3, 1}},
+      {{2, 7, 33, 13}, {0, 3, 1, 2}},
+      {{1, 3, 5, 9}, {0, 2, 3, 1}},
+      {{2, 33, 3, 17}, {0, 2, 1, 3}},
+      {{2, 3, 33, 17}, {0, 1, 3, 2}},
+      {{40, 33}, {1, 0}},
+      {{8, 16}, {1, 0}},
+      {{0, 5, 7, 3}, {0, 2, 3, 1}},
+      {{2, 5, 0, 3}, {0, 3, 1, 2}},
+  };
+  for (const auto& [shape, perm] : cases) {
+    const auto src = pattern<uint32_t>(numel(shape));
+    std::vector<uint32_t> want(src.size()), got(src.size(), 7);
+    kernels::transpose_ref(src.data(), want.data(), shape, perm);
+    ThreadedParallel par(3);
+    kernels::transpose(src.data(), got.data(), shape, perm, par);
+    EXPECT_EQ(want, got) << shape_str(shape) << " perm " << shape_str(perm);
+    const auto src8 = pattern<uint64_t>(numel(shape));
+    std::vector<uint64_t> want8(src8.size()), got8(src8.size(), 7);
+    kernels::transpose_ref(src8.data(), want8.data(), shape, perm);
+    kernels::transpose(src8.data(), got8.data(), shape, perm, par);
+    EXPECT_EQ(want8, got8) << shape_str(shape) << " perm " << shape_str(perm);
   }
 }
 
