@@ -3,15 +3,18 @@
 // A codec is the one place that knows how a quantized type is stored: load(p, i) reads element i
 // of a buffer as a number, store(p, i, v, saturate) writes the real value v. Element access goes
 // through an index, not a pointer, so packed sub-byte types (int4, two per byte) fit the same
-// interface. Kernels are templates over the codec; opset/quant/quant_util.h maps a DType to its
-// codec in one switch. Adding a type (float8, int4, ...) is one codec here and one case there.
+// interface (ort-lite keeps the sub-byte types unpacked, one per byte, so the codecs below index
+// bytes). Kernels are templates over the codec; opset/quant/quant_util.h maps a DType to its
+// codec in one switch. Adding a type is one codec here and one case there.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "kernels/eltwise/half.h"
+#include "kernels/eltwise/lowp.h"
 
 namespace ortl::kernels {
 
@@ -29,6 +32,40 @@ struct IntCodec {
     v = std::nearbyint(v);  // default rounding mode: to nearest, ties to even
     v = v >= kMin ? (v <= kMax ? v : kMax) : kMin;
     static_cast<S*>(p)[i] = static_cast<S>(v);
+  }
+};
+
+// The 4- and 2-bit integers (lowp::Int4, UInt4, Int2, UInt2), stored unpacked one per byte (the
+// value sign-extended to int8 / as a uint8). store rounds half to even and saturates like IntCodec,
+// NaN storing the minimum as numpy's rint-then-clip does.
+template <class I>
+struct SmallIntCodec {
+  using Storage = std::conditional_t<I::kSigned, int8_t, uint8_t>;
+  static constexpr bool kInteger = true;
+  static constexpr double kMin = I::kMin;
+  static constexpr double kMax = I::kMax;
+
+  static double load(const void* p, int64_t i) {
+    return static_cast<double>(lowp::value<I>(static_cast<const uint8_t*>(p)[i]));
+  }
+  static void store(void* p, int64_t i, double v, bool /*saturate: integers always saturate*/) {
+    v = std::nearbyint(v);
+    v = v >= kMin ? (v <= kMax ? v : kMax) : kMin;
+    static_cast<uint8_t*>(p)[i] = lowp::saturate<I>(static_cast<int64_t>(v));
+  }
+};
+
+// The minifloats (lowp::E4M3FN, E4M3FNUZ, E5M2, E5M2FNUZ, E2M1), one code per byte. store rounds
+// once to nearest even; out of range values (and infinities) give +-max when `saturate`, else the
+// format's inf or NaN (E2M1 has neither and always saturates).
+template <class F>
+struct FloatCodec {
+  using Storage = uint8_t;
+  static constexpr bool kInteger = false;
+
+  static double load(const void* p, int64_t i) { return lowp::to_float<F>(static_cast<const uint8_t*>(p)[i]); }
+  static void store(void* p, int64_t i, double v, bool saturate) {
+    static_cast<uint8_t*>(p)[i] = lowp::from_double<F>(v, saturate);
   }
 };
 

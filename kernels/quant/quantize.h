@@ -51,7 +51,8 @@ void quantize_linear(const QuantLayout& l, const X* x, const double* scale, cons
       // round(q) + zp, not round(q + zp): equal for integer zp, and the spec's order.
       Codec::store(y, i, std::nearbyint(q) + zp, saturate);
     } else {
-      Codec::store(y, i, q + zp, saturate);
+      // A zero zero point adds nothing, keeping -0 (x + 0.0 would make it +0).
+      Codec::store(y, i, zp != 0 ? q + zp : q, saturate);
     }
   });
 }

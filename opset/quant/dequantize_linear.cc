@@ -1,7 +1,8 @@
 // DequantizeLinear (10, 13, 19, 21, 23, 24, 25, 28): y = (x - x_zero_point) * x_scale.
 // 13 adds `axis` (per-axis scales), 19 float16 / bfloat16 scales, 21 `block_size` (blocked
 // scales) and 16-bit inputs, 23 `output_dtype` (else y has x_scale's type); later versions only
-// add quantized types. int32 inputs have no zero point (or a zero one).
+// add quantized types (float8 from 19, int4 / uint4 21, float4e2m1 23, int2 / uint2 25; a type
+// newer than the model's opset is rejected). int32 inputs have no zero point (or a zero one).
 #include "opset/quant/quant.h"
 #include "opset/quant/quant_util.h"
 
@@ -12,8 +13,8 @@ bool is_output_type(DType dt) { return dt == DType::kFloat || dt == DType::kFloa
 
 class DequantizeLinearOp final : public OpKernel {
  public:
-  DequantizeLinearOp(int64_t axis, int64_t block_size, DType output_dtype)
-      : axis_(axis), block_size_(block_size), output_dtype_(output_dtype) {}
+  DequantizeLinearOp(int opset, int64_t axis, int64_t block_size, DType output_dtype)
+      : opset_(opset), axis_(axis), block_size_(block_size), output_dtype_(output_dtype) {}
 
   void infer(InferContext& ctx) const override {
     check_types(ctx.input_dtype(0), ctx.input_dtype(2));
@@ -46,10 +47,8 @@ class DequantizeLinearOp final : public OpKernel {
   std::string kernel_name() const override { return "dequantize_linear_ref"; }
 
  private:
-  static void check_types(DType x, DType zp) {
-    if (x != DType::kUndefined && !quant::is_quant_type(x)) {
-      fail(ErrorCode::kNotImplemented, "DequantizeLinear: quantized type ", quant::type_name(x), " is not supported");
-    }
+  void check_types(DType x, DType zp) const {
+    quant::check_quant_type("DequantizeLinear", x, opset_);
     if (x != DType::kUndefined && zp != DType::kUndefined && zp != x) {
       fail(ErrorCode::kInvalidArgument, "DequantizeLinear: x is ", quant::type_name(x), " but x_zero_point is ",
            quant::type_name(zp));
@@ -65,6 +64,7 @@ class DequantizeLinearOp final : public OpKernel {
     return t;
   }
 
+  int opset_;
   int64_t axis_, block_size_;
   DType output_dtype_;
 };
@@ -83,7 +83,7 @@ std::unique_ptr<OpKernel> build_dequantize_linear(const BuildContext& ctx) {
     fail(ErrorCode::kInvalidModel, "DequantizeLinear: output_dtype ", quant::type_name(output_dtype),
          " is not float, float16 or bfloat16");
   }
-  return std::make_unique<DequantizeLinearOp>(axis, block_size, output_dtype);
+  return std::make_unique<DequantizeLinearOp>(ctx.opset, axis, block_size, output_dtype);
 }
 
 }  // namespace ortl::opset

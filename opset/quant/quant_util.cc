@@ -42,9 +42,36 @@ std::string type_name(DType dt) {
   return n != "undefined" || dt == DType::kUndefined ? n : "data type " + std::to_string(static_cast<int>(dt));
 }
 
-bool is_quant_type(DType dt) {
-  return dt == DType::kInt8 || dt == DType::kUInt8 || dt == DType::kInt16 || dt == DType::kUInt16 ||
-         dt == DType::kInt32;
+bool is_quant_type(DType dt) { return quant_type_since(dt) != 0; }
+
+int quant_type_since(DType dt) {
+  switch (dt) {
+    case DType::kInt8:
+    case DType::kUInt8:
+    case DType::kInt32: return 10;
+    case DType::kFloat8E4M3FN:
+    case DType::kFloat8E4M3FNUZ:
+    case DType::kFloat8E5M2:
+    case DType::kFloat8E5M2FNUZ: return 19;
+    case DType::kInt16:
+    case DType::kUInt16:
+    case DType::kInt4:
+    case DType::kUInt4: return 21;
+    case DType::kFloat4E2M1: return 23;
+    case DType::kInt2:
+    case DType::kUInt2: return 25;
+    default: return 0;
+  }
+}
+
+void check_quant_type(const char* op, DType dt, int opset) {
+  if (dt == DType::kUndefined) return;
+  const int since = quant_type_since(dt);
+  if (since == 0) fail(ErrorCode::kNotImplemented, op, ": quantized type ", type_name(dt), " is not supported");
+  if (opset < since) {
+    fail(ErrorCode::kInvalidArgument, op, ": quantized type ", type_name(dt), " needs opset ", since,
+         " or later, the model has ", opset);
+  }
 }
 
 bool is_scale_type(DType dt) {

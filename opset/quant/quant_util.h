@@ -27,12 +27,29 @@ void dispatch_codec(DType dt, const char* op, F&& fn) {
     case DType::kInt16: fn(kernels::IntCodec<int16_t>{}); break;
     case DType::kUInt16: fn(kernels::IntCodec<uint16_t>{}); break;
     case DType::kInt32: fn(kernels::IntCodec<int32_t>{}); break;
+    case DType::kInt4: fn(kernels::SmallIntCodec<kernels::lowp::Int4>{}); break;
+    case DType::kUInt4: fn(kernels::SmallIntCodec<kernels::lowp::UInt4>{}); break;
+    case DType::kInt2: fn(kernels::SmallIntCodec<kernels::lowp::Int2>{}); break;
+    case DType::kUInt2: fn(kernels::SmallIntCodec<kernels::lowp::UInt2>{}); break;
+    case DType::kFloat8E4M3FN: fn(kernels::FloatCodec<kernels::lowp::E4M3FN>{}); break;
+    case DType::kFloat8E4M3FNUZ: fn(kernels::FloatCodec<kernels::lowp::E4M3FNUZ>{}); break;
+    case DType::kFloat8E5M2: fn(kernels::FloatCodec<kernels::lowp::E5M2>{}); break;
+    case DType::kFloat8E5M2FNUZ: fn(kernels::FloatCodec<kernels::lowp::E5M2FNUZ>{}); break;
+    case DType::kFloat4E2M1: fn(kernels::FloatCodec<kernels::lowp::E2M1>{}); break;
     default: fail(ErrorCode::kNotImplemented, op, ": quantized type ", type_name(dt), " is not supported");
   }
 }
 
 // True for the types dispatch_codec handles.
 bool is_quant_type(DType dt);
+
+// The first QuantizeLinear / DequantizeLinear version that allows quantized type `dt`: 10 for
+// int8 / uint8 / int32, 19 for float8, 21 for int16 / uint16 / int4 / uint4, 23 for float4e2m1,
+// 25 for int2 / uint2.
+int quant_type_since(DType dt);
+// Throws kInvalidArgument naming `op` when `dt` is not a quantized type of opset version `opset`
+// (kNotImplemented when it is no quantized type at all). kUndefined (unknown yet) passes.
+void check_quant_type(const char* op, DType dt, int opset);
 
 // The float (or int32) types scales come in, and the precision arithmetic in them rounds to.
 bool is_scale_type(DType dt);

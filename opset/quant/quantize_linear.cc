@@ -2,7 +2,11 @@
 // 13 adds `axis` (per-axis scales), 19 `saturate` (float8 only) and float16 / bfloat16 inputs,
 // 21 `block_size` (blocked scales) and `output_dtype`, 23 `precision` (the type the division
 // rounds to; by default y_scale's) and a y_scale type independent of x's; later versions only
-// add quantized types. The output type is y_zero_point's, else output_dtype, else uint8.
+// add quantized types (float8 from 19, int4 / uint4 21, float4e2m1 23, int2 / uint2 25; a type
+// newer than the model's opset is rejected). The output type is y_zero_point's, else
+// output_dtype, else uint8. Integers round half to even then saturate; float8 / float4 round
+// once to nearest even, out of range values giving +-max with `saturate` (float4 always), else
+// inf (e5m2) or NaN.
 #include "opset/quant/quant.h"
 #include "opset/quant/quant_util.h"
 
@@ -11,8 +15,13 @@ namespace {
 
 class QuantizeLinearOp final : public OpKernel {
  public:
-  QuantizeLinearOp(int64_t axis, int64_t block_size, bool saturate, DType output_dtype, DType precision)
-      : axis_(axis), block_size_(block_size), saturate_(saturate), output_dtype_(output_dtype), precision_(precision) {}
+  QuantizeLinearOp(int opset, int64_t axis, int64_t block_size, bool saturate, DType output_dtype, DType precision)
+      : opset_(opset),
+        axis_(axis),
+        block_size_(block_size),
+        saturate_(saturate),
+        output_dtype_(output_dtype),
+        precision_(precision) {}
 
   void infer(InferContext& ctx) const override {
     const DType x = ctx.input_dtype(0);
@@ -71,9 +80,11 @@ class QuantizeLinearOp final : public OpKernel {
     if (!quant::is_quant_type(t) || t == DType::kInt32) {
       fail(ErrorCode::kNotImplemented, "QuantizeLinear: quantized type ", quant::type_name(t), " is not supported");
     }
+    quant::check_quant_type("QuantizeLinear", t, opset_);
     return t;
   }
 
+  int opset_;
   int64_t axis_, block_size_;
   bool saturate_;
   DType output_dtype_, precision_;
@@ -93,7 +104,7 @@ std::unique_ptr<OpKernel> build_quantize_linear(const BuildContext& ctx) {
   if (precision != DType::kUndefined && !quant::is_scale_type(precision)) {
     fail(ErrorCode::kInvalidModel, "QuantizeLinear: precision ", quant::type_name(precision), " is not a float type");
   }
-  return std::make_unique<QuantizeLinearOp>(axis, block_size, saturate, output_dtype, precision);
+  return std::make_unique<QuantizeLinearOp>(ctx.opset, axis, block_size, saturate, output_dtype, precision);
 }
 
 }  // namespace ortl::opset

@@ -122,8 +122,8 @@ TEST(QuantizeLinearOp, Errors) {
                ErrorCode::kInvalidArgument, "blocked scale");
   expect_error(spec("QuantizeLinear", 21, {{"block_size", int_attr(-1)}}), {&x, &s4}, ErrorCode::kInvalidModel,
                "block_size");
-  // float8e4m3fn (17): a type this build has no codec for.
-  expect_error(spec("QuantizeLinear", 21, {{"output_dtype", int_attr(17)}}), {&x, &s4}, ErrorCode::kNotImplemented,
+  // float8e8m0 (24): no quantized type (a scale type only).
+  expect_error(spec("QuantizeLinear", 25, {{"output_dtype", int_attr(24)}}), {&x, &s4}, ErrorCode::kNotImplemented,
                "quantized type");
   const Tensor zp8 = scalar_of<int8_t>(DType::kInt8, 0);
   expect_error(spec("QuantizeLinear", 21, {{"output_dtype", int_attr(static_cast<int>(DType::kUInt8))}}),
