@@ -38,8 +38,8 @@ typedef enum ortl_status {
   ORTL_INVALID_MODEL = 2,    /* malformed or inconsistent model file */
   ORTL_NOT_IMPLEMENTED = 3,  /* an op, attribute or dtype ort-lite does not support */
   ORTL_OUT_OF_MEMORY = 4,
-  ORTL_RUNTIME_ERROR = 5,    /* anything else raised while running */
-  ORTL_INVALID_HANDLE = 6    /* NULL, released, or not a handle of the expected kind */
+  ORTL_RUNTIME_ERROR = 5, /* anything else raised while running */
+  ORTL_INVALID_HANDLE = 6 /* NULL, released, or not a handle of the expected kind */
 } ortl_status;
 
 /* The ONNX TensorProto.DataType codes. */
@@ -93,9 +93,9 @@ typedef struct ortl_tensor {
 /* A graph input or output as declared; pointers stay valid until the session is released. */
 typedef struct ortl_value_info {
   const char* name;
-  ortl_dtype dtype;           /* ORTL_DTYPE_UNDEFINED when the model does not say */
-  int64_t rank;               /* -1 when the rank is unknown */
-  const int64_t* shape;       /* rank dims, -1 where the dim is not fixed */
+  ortl_dtype dtype;             /* ORTL_DTYPE_UNDEFINED when the model does not say */
+  int64_t rank;                 /* -1 when the rank is unknown */
+  const int64_t* shape;         /* rank dims, -1 where the dim is not fixed */
   const char* const* dim_names; /* rank entries: the symbolic name ("batch") or "" */
 } ortl_value_info;
 

@@ -196,8 +196,6 @@ TypeInfo conv_output_type(const ConvAttrs& a, InferContext& ctx) {
   return y;
 }
 
-void infer_conv(const ConvAttrs& a, InferContext& ctx) {
-  ctx.set_output(0, conv_output_type(a, ctx));
-}
+void infer_conv(const ConvAttrs& a, InferContext& ctx) { ctx.set_output(0, conv_output_type(a, ctx)); }
 
 }  // namespace ortl::opset::conv

@@ -12,10 +12,9 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <ort_lite/ort_lite.hpp>
 #include <string>
 #include <vector>
-
-#include <ort_lite/ort_lite.hpp>
 
 namespace py = pybind11;
 using ort_lite::DataType;
@@ -86,8 +85,9 @@ py::dtype numpy_dtype(DataType t) {
     case DataType::kUInt32: return py::dtype::of<uint32_t>();
     case DataType::kUInt64: return py::dtype::of<uint64_t>();
     case DataType::kBool: return py::dtype::of<bool>();
-    default: throw ort_lite::Exception(ort_lite::ErrorCode::kNotImplemented,
-                                       std::string("no numpy dtype for tensor(") + ort_lite::dtype_name(t) + ")");
+    default:
+      throw ort_lite::Exception(ort_lite::ErrorCode::kNotImplemented,
+                                std::string("no numpy dtype for tensor(") + ort_lite::dtype_name(t) + ")");
   }
 }
 
@@ -104,9 +104,7 @@ DataType runtime_dtype(const py::dtype& d) {
   return DataType::kUndefined;
 }
 
-std::vector<int64_t> shape_of(const py::array& a) {
-  return std::vector<int64_t>(a.shape(), a.shape() + a.ndim());
-}
+std::vector<int64_t> shape_of(const py::array& a) { return std::vector<int64_t>(a.shape(), a.shape() + a.ndim()); }
 
 // An input tensor over the array's memory (numbers), or a copy (strings: object/str/bytes arrays).
 Tensor to_tensor(const std::string& name, const py::array& a) {
@@ -121,9 +119,9 @@ Tensor to_tensor(const std::string& name, const py::array& a) {
   }
   const DataType t = runtime_dtype(a.dtype());
   if (t == DataType::kUndefined)
-    throw ort_lite::Exception(ort_lite::ErrorCode::kInvalidArgument,
-                              "input '" + name + "': numpy dtype " + py::str(a.dtype()).cast<std::string>() +
-                                  " has no ONNX tensor type");
+    throw ort_lite::Exception(
+        ort_lite::ErrorCode::kInvalidArgument,
+        "input '" + name + "': numpy dtype " + py::str(a.dtype()).cast<std::string>() + " has no ONNX tensor type");
   // The Python layer passes C-contiguous arrays (np.require); check rather than trust.
   py::ssize_t step = static_cast<py::ssize_t>(ort_lite::dtype_size(t));
   for (py::ssize_t d = a.ndim(); d-- > 0;) {
@@ -180,7 +178,8 @@ class PySession {
   py::list inputs() const { return infos(s_.inputs()); }
   py::list outputs() const { return infos(s_.outputs()); }
 
-  py::list run(const std::vector<std::string>& output_names, const std::vector<std::pair<std::string, py::array>>& feed) {
+  py::list run(const std::vector<std::string>& output_names,
+               const std::vector<std::pair<std::string, py::array>>& feed) {
     ort_lite::NamedTensors in;
     for (const auto& [name, arr] : feed) in.emplace_back(name, to_tensor(name, arr));
     std::vector<Tensor> out;
