@@ -2,7 +2,30 @@
 
 #include <algorithm>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define ORTL_CPU_RELAX() _mm_pause()
+#else
+#define ORTL_CPU_RELAX() ((void)0)
+#endif
+
 namespace ortl::runtime {
+namespace {
+
+// How long an idle thread polls before blocking: ~50-100 us of pause loops.
+constexpr int kSpinIterations = 4000;
+
+// Polls `done` for up to kSpinIterations; true when it became true.
+template <class F>
+bool spin_until(F&& done) {
+  for (int i = 0; i < kSpinIterations; ++i) {
+    if (done()) return true;
+    ORTL_CPU_RELAX();
+  }
+  return done();
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -36,9 +59,11 @@ void ThreadPool::work_on_job() {
 void ThreadPool::worker_loop() {
   uint64_t seen = 0;
   for (;;) {
+    spin_until(
+        [&] { return stop_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen; });
     {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
       if (stop_) return;
       seen = generation_;
       ++active_workers_;
@@ -54,8 +79,9 @@ void ThreadPool::worker_loop() {
 
 void ThreadPool::for_range(int64_t n, double cost_per_item, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
-  // Waking workers costs a few microseconds: below ~20 us of work, stay on this thread.
-  const bool small = static_cast<double>(n) * std::max(cost_per_item, 1.0) < 20000.0;
+  // Handing work to (spinning) workers costs a microsecond or two: below ~10 us of work, stay on
+  // this thread.
+  const bool small = static_cast<double>(n) * std::max(cost_per_item, 1.0) < 10000.0;
   if (workers_.empty() || n == 1 || small) {
     fn(0, n);
     return;
@@ -78,6 +104,7 @@ void ThreadPool::for_range(int64_t n, double cost_per_item, const std::function<
   }
   wake_.notify_all();
   work_on_job();
+  spin_until([&] { return finished_.load(std::memory_order_acquire) >= n && active_workers_.load() == 0; });
   std::unique_lock<std::mutex> lock(mu_);
   done_.wait(lock, [&] { return finished_.load() >= n_ && active_workers_ == 0; });
   fn_ = nullptr;

@@ -1,7 +1,8 @@
 // A persistent pool of worker threads behind kernels::Parallel. Workers are created once per
-// session and sleep between parallel regions; the calling thread takes chunks too, so a pool of
-// N threads has N-1 workers. One parallel region runs at a time: a concurrent caller (another
-// thread running the same session) runs its loop serially instead of waiting.
+// session; between parallel regions they spin briefly (a region usually follows within
+// microseconds, and waking a sleeping thread costs tens of them), then sleep. The calling thread
+// takes chunks too, so a pool of N threads has N-1 workers. One parallel region runs at a time: a concurrent caller
+// (another thread running the same session) runs its loop serially instead of waiting.
 #pragma once
 
 #include <atomic>
@@ -34,15 +35,15 @@ class ThreadPool final : public kernels::Parallel {
   std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  uint64_t generation_ = 0;
-  bool stop_ = false;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> stop_{false};
   // The current job.
   const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
   int64_t n_ = 0;
   int64_t chunk_ = 1;
   std::atomic<int64_t> next_{0};
   std::atomic<int64_t> finished_{0};
-  int active_workers_ = 0;
+  std::atomic<int> active_workers_{0};
   std::exception_ptr error_;
 };
 

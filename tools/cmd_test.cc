@@ -67,6 +67,8 @@ std::string compare(const Tensor& got, const Tensor& want, double rtol, double a
         return "string mismatch at " + std::to_string(i);
     return "";
   }
+  // The onnx backend runner compares bfloat16 outputs with rtol >= 2^-6 (two bfloat16 ulps).
+  if (want.dtype() == DType::kBFloat16) rtol = std::max(rtol, 1.0 / 64);
   if (is_float(want.dtype())) {
     std::vector<double> g(n), w(n);
     if (want.dtype() == DType::kDouble) {
@@ -212,7 +214,8 @@ Subcommand add_test(CLI::App& app) {
   auto args = std::make_shared<TestArgs>();
   CLI::App* cmd = app.add_subcommand("test", "run onnx backend-test-style cases and compare outputs");
   cmd->add_option("paths", args->paths, "case folders, or folders searched for cases")->required();
-  cmd->add_option("--rtol", args->rtol, "relative tolerance (default 1e-3)");
+  cmd->add_option("--rtol", args->rtol,
+                  "relative tolerance (default 1e-3; at least 2^-6 for bfloat16 outputs, as the onnx runner)");
   cmd->add_option("--atol", args->atol, "absolute tolerance (default 1e-7)");
   cmd->add_option("--threads", args->threads, "intra-op threads (default 1)");
   cmd->add_option("--filter", args->filter, "only cases whose name matches this regex");
