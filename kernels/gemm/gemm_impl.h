@@ -179,50 +179,53 @@ struct Blocked {
     }
   }
 
+  // Tasks are (row range, column block) pairs: a task packs each K slice of its B block once and
+  // sweeps all its MC-row blocks over it, so B is packed once per column block (not once per
+  // row block as well). One thread takes whole column blocks; threads split N first, then M.
   static void blocked(const GemmF32Args& g, Parallel& par) {
     const int nt = std::max(1, par.num_threads());
     int64_t mc = std::min<int64_t>(kMc, cdiv(g.m, MR) * MR);
     int64_t nc = std::min<int64_t>(kNc, cdiv(g.n, kNr) * kNr);
-    // Enough tasks to keep every thread busy; cut N first (packing B is the larger share).
-    while (nt > 1 && cdiv(g.m, mc) * cdiv(g.n, nc) < 2 * nt) {
-      if (nc > 2 * kNr) {
-        nc = cdiv(nc / 2, kNr) * kNr;
-      } else if (mc > 2 * MR) {
-        mc = cdiv(mc / 2, MR) * MR;
-      } else {
-        break;
-      }
-    }
-    const int64_t kc_max = kc_of(g.k);
+    while (nt > 1 && cdiv(g.n, nc) < 2 * nt && nc > 2 * kNr) nc = cdiv(nc / 2, kNr) * kNr;
     const int64_t tn = cdiv(g.n, nc);
-    const int64_t tasks = cdiv(g.m, mc) * tn;
-    par.for_range(tasks, static_cast<double>(mc * nc) * static_cast<double>(g.k) / kMacPerNs,
+    while (nt > 1 && cdiv(g.m, mc) * tn < 2 * nt && mc > 2 * MR) mc = cdiv(mc / 2, MR) * MR;
+    const int64_t mblocks = cdiv(g.m, mc);
+    const int64_t parts = nt > 1 ? std::clamp<int64_t>(cdiv(2 * nt, tn), 1, mblocks) : 1;
+    const int64_t rows = cdiv(mblocks, parts) * mc;  // a multiple of mc, hence of MR
+    const int64_t kc_max = kc_of(g.k);
+    const int64_t tasks = cdiv(g.m, rows) * tn;
+    par.for_range(tasks, static_cast<double>(rows * nc) * static_cast<double>(g.k) / kMacPerNs,
                   [&](int64_t t0, int64_t t1) {
                     float* apack = thread_scratch_f32(0, mc * kc_max + kc_max * nc);
                     float* bpack = apack + mc * kc_max;
-                    for (int64_t t = t0; t < t1; ++t)
-                      task(g, (t / tn) * mc, (t % tn) * nc, mc, nc, kc_max, apack, bpack);
+                    for (int64_t t = t0; t < t1; ++t) {
+                      const int64_t i_lo = (t / tn) * rows;
+                      task(g, i_lo, std::min(g.m, i_lo + rows), (t % tn) * nc, mc, nc, kc_max, apack, bpack);
+                    }
                   });
   }
 
-  static void task(const GemmF32Args& g, int64_t i0, int64_t j0, int64_t mc, int64_t nc, int64_t kc_max, float* apack,
-                   float* bpack) {
-    const int64_t mcur = std::min(mc, g.m - i0), ncur = std::min(nc, g.n - j0);
+  static void task(const GemmF32Args& g, int64_t i_lo, int64_t i_hi, int64_t j0, int64_t mc, int64_t nc, int64_t kc_max,
+                   float* apack, float* bpack) {
+    const int64_t ncur = std::min(nc, g.n - j0), mpad = cdiv(g.m, MR) * MR;
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) {
       const int64_t kc = std::min(kc_max, g.k - p0);
-      const float* ap = apack;
-      if (g.a_packed) {
-        ap = g.a_packed + cdiv(g.m, MR) * MR * p0 + i0 * kc;  // i0 is a multiple of MR
-      } else {
-        pack_a(g, i0, mcur, p0, kc, apack);
-      }
       pack_b(g, p0, kc, j0, ncur, bpack);
       const float beta = p0 == 0 ? g.beta : 1.f;
-      for (int64_t jr = 0; jr < ncur; jr += kNr) {
-        const int cols = static_cast<int>(std::min<int64_t>(kNr, ncur - jr));
-        for (int64_t ir = 0; ir < mcur; ir += MR) {
-          const int rows = static_cast<int>(std::min<int64_t>(MR, mcur - ir));
-          micro(kc, ap + ir * kc, bpack + jr * kc, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, rows, cols, g.alpha, beta);
+      for (int64_t i0 = i_lo; i0 < i_hi; i0 += mc) {
+        const int64_t mcur = std::min(mc, i_hi - i0);
+        const float* ap = apack;
+        if (g.a_packed) {
+          ap = g.a_packed + mpad * p0 + i0 * kc;  // i0 is a multiple of MR
+        } else {
+          pack_a(g, i0, mcur, p0, kc, apack);
+        }
+        for (int64_t jr = 0; jr < ncur; jr += kNr) {
+          const int cols = static_cast<int>(std::min<int64_t>(kNr, ncur - jr));
+          for (int64_t ir = 0; ir < mcur; ir += MR) {
+            const int r = static_cast<int>(std::min<int64_t>(MR, mcur - ir));
+            micro(kc, ap + ir * kc, bpack + jr * kc, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, r, cols, g.alpha, beta);
+          }
         }
       }
     }
