@@ -90,11 +90,15 @@ void conv_winograd_f32(const ConvParams& p, const float* x, const WinogradWeight
   const int64_t C = p.c_in, K = p.c_out;
   const int64_t tile_rows = cdiv(oh, 4), tw = cdiv(ow, 4);
   const int64_t want_tiles = std::clamp<int64_t>((512 * 1024) / (36 * (C + K)), 16, 512);
-  const int64_t rows_per_block = std::clamp<int64_t>(want_tiles / tw, 1, tile_rows);
+  const int nt = std::max(1, par.num_threads());
+  int64_t rows_per_block = std::clamp<int64_t>(want_tiles / tw, 1, tile_rows);
+  // Enough blocks for every thread to run whole blocks (transforms included): splitting the 36
+  // small GEMMs of one block across threads instead scales poorly.
+  if (nt > 1 && p.batch * cdiv(tile_rows, rows_per_block) < 2 * nt)
+    rows_per_block = std::max<int64_t>(1, std::min(rows_per_block, cdiv(tile_rows, cdiv(2 * nt, p.batch))));
   const int64_t blocks = cdiv(tile_rows, rows_per_block);
   const int64_t tasks = p.batch * blocks;
   const WinogradTransforms& tr = transforms();
-  const int nt = std::max(1, par.num_threads());
 
   auto task = [&](int64_t t, Parallel& inner) {
     const int64_t n = t / blocks, th0 = (t % blocks) * rows_per_block;
