@@ -226,6 +226,9 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
     }
   }
   const int64_t chunks = cdiv(out_size, chunk);
+  // Very few output channels (SRCNN's last conv: 3) would fill a fraction of the MR-row
+  // register tile: those convs are computed transposed (see task).
+  const bool few_out = gemm.pack_a != nullptr && cout_g * 2 <= gemm.mr && out_size >= gemm.mr;
   auto task = [&](int64_t t, Parallel& inner) {
     const int64_t ch = t % chunks, g = (t / chunks) % p.group, n = t / chunks / p.group;
     const int64_t p0 = ch * chunk, cols = std::min(chunk, out_size - p0);
@@ -243,7 +246,23 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
       im2col(p, xg, cin_g, p0, cols, col);
       args.b = col, args.ldb = cols;
     }
-    gemm.run(args, inner);
+    if (few_out) {
+      // Y^T [cols x C_out/g] = X^T W^T: pixels run down the register tile, the few output
+      // channels are the GEMM's small N; then one transpose into the NCHW rows.
+      float* yt = thread_scratch_f32(3, cols * cout_g);
+      GemmF32Args t;
+      t.m = cols, t.n = cout_g, t.k = kdim;
+      t.trans_a = true, t.a = args.b, t.lda = args.ldb;
+      t.trans_b = true, t.b = args.a, t.ldb = kdim;
+      t.c = yt, t.ldc = cout_g;
+      gemm.run(t, inner);
+      for (int64_t co = 0; co < cout_g; ++co) {
+        float* row = yg + co * out_size;
+        for (int64_t j = 0; j < cols; ++j) row[j] = yt[j * cout_g + co];
+      }
+    } else {
+      gemm.run(args, inner);
+    }
     if (bias || !ep.trivial()) {
       const float* sg = ep.sum ? ep.sum + (yg - y) : nullptr;
       for (int64_t co = 0; co < cout_g; ++co) {

@@ -61,7 +61,7 @@ float* thread_scratch_f32(int slot, int64_t count) {
     std::unique_ptr<float[], AlignedFree> data;
     int64_t size = 0;
   };
-  thread_local Buf bufs[3];
+  thread_local Buf bufs[4];
   Buf& b = bufs[slot];
   if (b.size < count) {
     const int64_t want = std::max(count, b.size + b.size / 2);

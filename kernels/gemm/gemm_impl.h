@@ -245,8 +245,10 @@ struct Blocked {
   static constexpr int kMv = (MR + kW - 1) / kW;
 
   template <int N>
-  static void small_n_panel(const GemmF32Args& g, const float* bp, const float* panel_k0, int64_t ir, int rows,
-                            bool sliced) {
+  // panel_k0: the panel over all of K with `astride` floats per k (MR when packed here, lda
+  // when op(A) = A^T is read in place); unused when `sliced` (the session-packed A).
+  static void small_n_panel(const GemmF32Args& g, const float* bp, const float* panel_k0, int64_t astride, int64_t ir,
+                            int rows, bool sliced) {
     V acc[N][kMv];
     for (int j = 0; j < N; ++j) {
       for (int v = 0; v < kMv; ++v) acc[j][v] = VT::zero();
@@ -255,10 +257,11 @@ struct Blocked {
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) {
       const int64_t kc = sliced ? std::min(kc_max, g.k - p0) : g.k;
       const float* a = sliced ? g.a_packed + mpad * p0 + ir * kc : panel_k0;
+      const int64_t as = sliced ? MR : astride;
       const float* b = bp + p0 * N;
       for (int64_t p = 0; p < kc; ++p) {
         V av[kMv];
-        for (int v = 0; v < kMv; ++v) av[v] = VT::load(a + p * MR + v * kW);
+        for (int v = 0; v < kMv; ++v) av[v] = VT::load(a + p * as + v * kW);
 #pragma GCC unroll 16
         for (int j = 0; j < N; ++j) {
           const V bj = VT::set1(b[p * N + j]);
@@ -291,8 +294,14 @@ struct Blocked {
                     for (int64_t r = r0; r < r1; ++r) {
                       const int64_t ir = r * MR;
                       const int rows = static_cast<int>(std::min<int64_t>(MR, g.m - ir));
+                      // op(A) = A^T holds a panel's MR rows contiguously for each k: read it in
+                      // place while whole vectors stay inside op(A)'s M columns (X^T W^T of few-channel convs).
+                      if (own && g.trans_a && ir + kMv * kW <= g.m) {
+                        small_n_panel<N>(g, bp, g.a + ir, g.lda, ir, rows, false);
+                        continue;
+                      }
                       if (own) pack_a(g, ir, rows, 0, g.k, own);  // one panel, all of K
-                      small_n_panel<N>(g, bp, own, ir, rows, own == nullptr);
+                      small_n_panel<N>(g, bp, own, MR, ir, rows, own == nullptr);
                     }
                   });
   }
