@@ -82,4 +82,17 @@ int64_t gemm_f32_mr12_packed_a_floats(int64_t m, int64_t k) {
   return gemm_detail::Blocked<Vec4, 12, 1>::packed_a_floats(m, k);
 }
 
+void gemm_f32_6x8_generic_pack_b(const GemmF32Args& args, float* dst) {
+  gemm_detail::Blocked<Vec4, 6, 2>::pack_b_all(args, dst);
+}
+int64_t gemm_f32_nr8_packed_b_floats(int64_t k, int64_t n) {
+  return gemm_detail::Blocked<Vec4, 6, 2>::packed_b_floats(k, n);
+}
+int64_t gemm_f32_nr16_packed_b_floats(int64_t k, int64_t n) {
+  return gemm_detail::Blocked<Vec4, 6, 4>::packed_b_floats(k, n);
+}
+int64_t gemm_f32_nr32_packed_b_floats(int64_t k, int64_t n) {
+  return gemm_detail::Blocked<Vec4, 6, 8>::packed_b_floats(k, n);
+}
+
 }  // namespace ortl::kernels

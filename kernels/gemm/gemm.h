@@ -30,6 +30,9 @@ struct GemmArgs {
   // op(A) already packed by the same implementation's pack_a (weights packed once at session
   // creation); a must still be set (the M == 1 / N == 1 paths read it).
   const T* a_packed = nullptr;
+  // op(B) already packed by the same implementation's pack_b (constant MatMul weights); b must
+  // still be set (the M == 1 / N == 1 / small-N paths read it).
+  const T* b_packed = nullptr;
 };
 using GemmF32Args = GemmArgs<float>;
 
@@ -44,6 +47,9 @@ struct GemmF32Impl {
   // floats, for GemmArgs::a_packed. Null for implementations that do not pack (the reference).
   void (*pack_a)(const GemmF32Args& args, float* dst);
   int64_t (*packed_a_floats)(int64_t m, int64_t k);
+  // The same for op(B) (b, ldb, trans_b, k, n), for GemmArgs::b_packed.
+  void (*pack_b)(const GemmF32Args& args, float* dst);
+  int64_t (*packed_b_floats)(int64_t k, int64_t n);
 };
 
 // Every implementation, best first (kernels.inc order), the reference last.
@@ -66,6 +72,12 @@ void gemm_f32_6x16_avx2_pack_a(const GemmF32Args& args, float* dst);
 void gemm_f32_12x32_avx512_pack_a(const GemmF32Args& args, float* dst);
 int64_t gemm_f32_mr6_packed_a_floats(int64_t m, int64_t k);
 int64_t gemm_f32_mr12_packed_a_floats(int64_t m, int64_t k);
+void gemm_f32_6x8_generic_pack_b(const GemmF32Args& args, float* dst);
+void gemm_f32_6x16_avx2_pack_b(const GemmF32Args& args, float* dst);
+void gemm_f32_12x32_avx512_pack_b(const GemmF32Args& args, float* dst);
+int64_t gemm_f32_nr8_packed_b_floats(int64_t k, int64_t n);
+int64_t gemm_f32_nr16_packed_b_floats(int64_t k, int64_t n);
+int64_t gemm_f32_nr32_packed_b_floats(int64_t k, int64_t n);
 
 // Convenience: the best implementation for the host (selected once).
 void gemm_f32(const GemmF32Args& args, Parallel& par = serial());

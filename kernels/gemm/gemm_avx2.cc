@@ -33,4 +33,8 @@ void gemm_f32_6x16_avx2_pack_a(const GemmF32Args& args, float* dst) {
   gemm_detail::Blocked<Avx2, 6, 2>::pack_a_all(args, dst);
 }
 
+void gemm_f32_6x16_avx2_pack_b(const GemmF32Args& args, float* dst) {
+  gemm_detail::Blocked<Avx2, 6, 2>::pack_b_all(args, dst);
+}
+
 }  // namespace ortl::kernels

@@ -41,4 +41,8 @@ void gemm_f32_12x32_avx512_pack_a(const GemmF32Args& args, float* dst) {
   gemm_detail::Blocked<Avx512, 12, 2>::pack_a_all(args, dst);
 }
 
+void gemm_f32_12x32_avx512_pack_b(const GemmF32Args& args, float* dst) {
+  gemm_detail::Blocked<Avx512, 12, 2>::pack_b_all(args, dst);
+}
+
 }  // namespace ortl::kernels

@@ -49,6 +49,12 @@ struct Blocked {
   // The whole op(A), packed once: per K slice (offset p0, width kc), ceil(m / MR) panels of
   // MR x kc, so slice p0 starts at packed_a_floats-so-far = ceil(m / MR) * MR * p0.
   static int64_t packed_a_floats(int64_t m, int64_t k) { return cdiv(m, MR) * MR * k + kSlack; }
+  // The whole op(B) likewise: per K slice, ceil(n / NR) panels of kc x NR.
+  static int64_t packed_b_floats(int64_t k, int64_t n) { return cdiv(n, kNr) * kNr * k + kSlack; }
+  static void pack_b_all(const GemmF32Args& g, float* dst) {
+    const int64_t kc_max = kc_of(g.k), npad = cdiv(g.n, kNr) * kNr;
+    for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) pack_b(g, p0, std::min(kc_max, g.k - p0), 0, g.n, dst + npad * p0);
+  }
   static void pack_a_all(const GemmF32Args& g, float* dst) {
     const int64_t kc_max = kc_of(g.k), mpad = cdiv(g.m, MR) * MR;
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) pack_a(g, 0, g.m, p0, std::min(kc_max, g.k - p0), dst + mpad * p0);
@@ -215,7 +221,12 @@ struct Blocked {
     const int64_t ncur = std::min(nc, g.n - j0), mpad = cdiv(g.m, MR) * MR;
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) {
       const int64_t kc = std::min(kc_max, g.k - p0);
-      pack_b(g, p0, kc, j0, ncur, bpack);
+      const float* bp = bpack;
+      if (g.b_packed) {
+        bp = g.b_packed + cdiv(g.n, kNr) * kNr * p0 + j0 * kc;  // j0 is a multiple of NR
+      } else {
+        pack_b(g, p0, kc, j0, ncur, bpack);
+      }
       const float beta = p0 == 0 ? g.beta : 1.f;
       for (int64_t i0 = i_lo; i0 < i_hi; i0 += mc) {
         const int64_t mcur = std::min(mc, i_hi - i0);
@@ -229,7 +240,7 @@ struct Blocked {
           const int cols = static_cast<int>(std::min<int64_t>(kNr, ncur - jr));
           for (int64_t ir = 0; ir < mcur; ir += MR) {
             const int r = static_cast<int>(std::min<int64_t>(MR, mcur - ir));
-            micro(kc, ap + ir * kc, bpack + jr * kc, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, r, cols, g.alpha, beta);
+            micro(kc, ap + ir * kc, bp + jr * kc, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, r, cols, g.alpha, beta);
           }
         }
       }

@@ -3,7 +3,8 @@
 // last is 1, the last is N or 1). A's batch dims fold into M, Y is prefilled with the bias row and
 // one GEMM runs with beta = 1 on top of it, so the Add costs no extra pass over Y. float only (the
 // pass fuses float MatMuls only). The output shape is numpy-broadcast(MatMul(A, B), bias), as the
-// unfused Add would give.
+// unfused Add would give. A constant B (the usual case: a Linear layer's weight) is packed for
+// the GEMM once, when the node is built.
 #include <algorithm>
 
 #include "opset/linalg/linalg.h"
@@ -15,7 +16,20 @@ namespace {
 
 class MatMulBiasOp final : public OpKernel {
  public:
-  MatMulBiasOp() : gemm_(&kernels::select_gemm_f32(kernels::active_isa())) {}
+  explicit MatMulBiasOp(const BuildContext& ctx) : gemm_(&kernels::select_gemm_f32(kernels::active_isa())) {
+    const graph::Node& n = ctx.node;
+    if (n.inputs.size() < 2 || n.inputs[1] < 0 || !gemm_->pack_b) return;
+    const graph::Value& bv = ctx.graph.values[n.inputs[1]];
+    if (!bv.initializer || bv.is_input || bv.initializer->dtype() != DType::kFloat || bv.initializer->rank() != 2)
+      return;
+    const Tensor& b = *bv.initializer;
+    if (b.numel() == 0) return;
+    kernels::GemmArgs<float> g;
+    g.k = b.dim(0), g.n = b.dim(1), g.b = b.data_as<float>(), g.ldb = g.n;
+    packed_b_.resize(static_cast<size_t>(gemm_->packed_b_floats(g.k, g.n)));
+    gemm_->pack_b(g, packed_b_.data());
+    packed_of_ = b.data();
+  }
 
   void infer(InferContext& ctx) const override {
     const TypeInfo& a = ctx.input_type(0);
@@ -67,18 +81,23 @@ class MatMulBiasOp final : public OpKernel {
     g.m = m, g.n = n, g.k = k, g.lda = k, g.ldb = n, g.ldc = n;
     g.a = a.data_as<float>(), g.b = b.data_as<float>(), g.c = py;
     g.beta = 1.f;
+    if (!packed_b_.empty() && b.data() == packed_of_) g.b_packed = packed_b_.data();
     if (k == 0) return;  // Y = bias
     linalg::run_gemm(g, *gemm_, ctx.par());
   }
 
-  std::string kernel_name() const override { return gemm_->name; }
+  std::string kernel_name() const override {
+    return std::string(gemm_->name) + (packed_b_.empty() ? "" : "+prepacked");
+  }
 
  private:
   const kernels::GemmF32Impl* gemm_;
+  std::vector<float> packed_b_;      // constant B packed for gemm_, empty when not
+  const void* packed_of_ = nullptr;  // the initializer buffer packed_b_ came from
 };
 
 }  // namespace
 
-std::unique_ptr<OpKernel> build_matmul_bias(const BuildContext&) { return std::make_unique<MatMulBiasOp>(); }
+std::unique_ptr<OpKernel> build_matmul_bias(const BuildContext& ctx) { return std::make_unique<MatMulBiasOp>(ctx); }
 
 }  // namespace ortl::opset

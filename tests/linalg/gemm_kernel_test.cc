@@ -35,7 +35,7 @@ std::string describe(const Problem& p, uint32_t seed) {
 // Runs impl and the reference on the same problem; returns an empty string when they agree.
 // prepack: op(A) goes in through the implementation's pack_a (GemmArgs::a_packed).
 std::string check(const GemmF32Impl& impl, const Problem& p, uint32_t seed, Parallel& par, bool exact = true,
-                  bool prepack = false) {
+                  bool prepack = false, bool prepack_b = false) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> small(-3, 3);
   std::uniform_real_distribution<float> real(-1.f, 1.f);
@@ -65,6 +65,12 @@ std::string check(const GemmF32Impl& impl, const Problem& p, uint32_t seed, Para
     packed.assign(static_cast<size_t>(impl.packed_a_floats(p.m, p.k)), kSentinel);
     impl.pack_a(args, packed.data());
     args.a_packed = packed.data();
+  }
+  std::vector<float> packed_b;
+  if (prepack_b && impl.pack_b) {
+    packed_b.assign(static_cast<size_t>(impl.packed_b_floats(p.k, p.n)), kSentinel);
+    impl.pack_b(args, packed_b.data());
+    args.b_packed = packed_b.data();
   }
   impl.run(args, par);
   for (size_t idx = 0; idx < c.size(); ++idx) {
@@ -173,6 +179,26 @@ TEST_P(GemmF32Test, PrepackedA) {
   for (const Problem& p : problems) {
     EXPECT_EQ(check(impl(), p, ++seed, serial(), true, true), "") << impl().name << " serial";
     EXPECT_EQ(check(impl(), p, ++seed, par2, true, true), "") << impl().name << " 2 threads";
+  }
+}
+
+// Constant B packed once (pack_b), alone and together with a packed A.
+TEST_P(GemmF32Test, PrepackedB) {
+  if (!impl().pack_b) GTEST_SKIP() << impl().name << " does not pack";
+  testing::ThreadedParallel par2(2);
+  const Problem problems[] = {
+      {300, 600, 300, false, false, 1.f, 0.f, 0}, {161, 531, 517, true, true, 1.f, 1.f, 5},
+      {145, 70, 257, false, true, 0.5f, 0.f, 1},  {128, 768, 768, false, false, 1.f, 1.f, 0},
+      {13, 4, 1000, true, false, 1.f, 0.f, 2},    {1, 70, 60, false, true, 1.f, 0.f, 3},
+      {70, 1, 60, false, false, 2.f, 1.f, 3},     {5, 3, 7, false, false, 1.f, 0.f, 0},
+      {37, 100, 33, false, false, 1.f, 0.f, 1},
+  };
+  uint32_t seed = 8000;
+  for (const Problem& p : problems) {
+    for (bool with_a : {false, true}) {
+      EXPECT_EQ(check(impl(), p, ++seed, serial(), true, with_a, true), "") << impl().name << " serial";
+      EXPECT_EQ(check(impl(), p, ++seed, par2, true, with_a, true), "") << impl().name << " 2 threads";
+    }
   }
 }
 
