@@ -44,40 +44,15 @@ bool is_depthwise(const ConvParams& p) {
   return p.group == p.c_in && p.group > 1 && p.c_out % p.c_in == 0 && (p.in.size() == 1 || p.in.size() == 2);
 }
 
-// col[(c * k_size + kp) * cols + j] = X[c, tap of output position p0 + j for kernel offset kp],
-// zero where the tap falls in the padding.
+// The float im2col (conv_common.h's walk): contiguous runs are one memcpy.
 void im2col(const ConvParams& p, const float* x, int64_t channels, int64_t p0, int64_t cols, float* col) {
-  const size_t last = p.in.size() - 1;
-  const int64_t in_size = product(p.in), k_size = product(p.kernel);
-  const int64_t il = p.in[last], sl = p.strides[last];
-  std::vector<int64_t> k(p.in.size()), o(p.in.size());
-  for (int64_t kp = 0; kp < k_size; ++kp) {
-    unravel(kp, p.kernel, k);
-    const int64_t base = k[last] * p.dilations[last] - p.pads_begin[last];
-    const Range ok = valid_range(base, sl, il, p.out[last]);
-    for_each_row_segment(
-        p.out, p0, cols, o, [&](const std::vector<int64_t>& pos, int64_t first, int64_t len, int64_t j) {
-          const int64_t outer = outer_offset(p, pos, k, p.in);
-          const int64_t lo = std::clamp(ok.lo - first, int64_t{0}, len), hi = std::clamp(ok.hi - first, lo, len);
-          for (int64_t c = 0; c < channels; ++c) {
-            float* dst = col + (c * k_size + kp) * cols + j;
-            if (outer < 0) {
-              std::memset(dst, 0, static_cast<size_t>(len) * sizeof(float));
-              continue;
-            }
-            // Input column of dst[q] is (first + q) * sl + base, inside the row for q in [lo, hi).
-            const float* row = x + c * in_size + outer * il;
-            for (int64_t q = 0; q < lo; ++q) dst[q] = 0.f;
-            if (sl == 1) {
-              std::memcpy(dst + lo, row + first + lo + base, static_cast<size_t>(hi - lo) * sizeof(float));
-            } else {
-              const float* src = row + (first + lo) * sl + base;
-              for (int64_t q = 0; q < hi - lo; ++q) dst[lo + q] = src[q * sl];
-            }
-            for (int64_t q = hi; q < len; ++q) dst[q] = 0.f;
-          }
-        });
-  }
+  im2col_walk(p, x, channels, p0, cols, col, [](float* dst, const float* src, int64_t n, int64_t stride) {
+    if (stride == 1) {
+      std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+    } else {
+      for (int64_t q = 0; q < n; ++q) dst[q] = src[q * stride];
+    }
+  });
 }
 
 // Direct depthwise kernel per channel plane (depthwise_impl.h): baseline build here, AVX2 + FMA

@@ -71,4 +71,37 @@ void for_each_row_segment(const std::vector<int64_t>& grid, int64_t begin, int64
   }
 }
 
+// The im2col walk shared by the float and the integer convs: col[(c * k_size + kp) * cols + j]
+// is tap kp of output position p0 + j in input channel c, T{0} where the tap falls in the
+// padding. copy(dst, src, n, stride) fills the n in-bounds entries of a segment from the input
+// row, dst[q] = convert(src[q * stride]).
+template <class T, class Src, class Copy>
+void im2col_walk(const ConvParams& p, const Src* x, int64_t channels, int64_t p0, int64_t cols, T* col, Copy&& copy) {
+  const size_t last = p.in.size() - 1;
+  const int64_t in_size = product(p.in), k_size = product(p.kernel);
+  const int64_t il = p.in[last], sl = p.strides[last];
+  std::vector<int64_t> k(p.in.size()), o(p.in.size());
+  for (int64_t kp = 0; kp < k_size; ++kp) {
+    unravel(kp, p.kernel, k);
+    const int64_t base = k[last] * p.dilations[last] - p.pads_begin[last];
+    const Range ok = valid_range(base, sl, il, p.out[last]);
+    for_each_row_segment(
+        p.out, p0, cols, o, [&](const std::vector<int64_t>& pos, int64_t first, int64_t len, int64_t j) {
+          const int64_t outer = outer_offset(p, pos, k, p.in);
+          const int64_t lo = std::clamp(ok.lo - first, int64_t{0}, len), hi = std::clamp(ok.hi - first, lo, len);
+          for (int64_t c = 0; c < channels; ++c) {
+            T* dst = col + (c * k_size + kp) * cols + j;
+            if (outer < 0) {
+              std::fill(dst, dst + len, T{0});
+              continue;
+            }
+            // Input column of dst[q] is (first + q) * sl + base, inside the row for q in [lo, hi).
+            std::fill(dst, dst + lo, T{0});
+            if (hi > lo) copy(dst + lo, x + c * in_size + outer * il + (first + lo) * sl + base, hi - lo, sl);
+            std::fill(dst + hi, dst + len, T{0});
+          }
+        });
+  }
+}
+
 }  // namespace ortl::kernels::conv_detail

@@ -16,39 +16,13 @@ using namespace conv_detail;
 
 constexpr int64_t kColElems = 128 * 1024;  // int16 column scratch per task
 
-// col[(c * k_size + kp) * cols + j] = X[c, tap of output position p0 + j at kernel offset kp] - zp,
-// 0 where the tap falls in the padding.
+// The int16 im2col (conv_common.h's walk): X - zp in each in-bounds entry, 0 in the padding.
 template <class TX>
 void im2col_s16(const ConvParams& p, const TX* x, int32_t zp, int64_t channels, int64_t p0, int64_t cols,
                 int16_t* col) {
-  const size_t last = p.in.size() - 1;
-  const int64_t in_size = product(p.in), k_size = product(p.kernel);
-  const int64_t il = p.in[last], sl = p.strides[last];
-  std::vector<int64_t> k(p.in.size()), o(p.in.size());
-  for (int64_t kp = 0; kp < k_size; ++kp) {
-    unravel(kp, p.kernel, k);
-    const int64_t base = k[last] * p.dilations[last] - p.pads_begin[last];
-    const Range ok = valid_range(base, sl, il, p.out[last]);
-    for_each_row_segment(
-        p.out, p0, cols, o, [&](const std::vector<int64_t>& pos, int64_t first, int64_t len, int64_t j) {
-          const int64_t outer = outer_offset(p, pos, k, p.in);
-          const int64_t lo = std::clamp(ok.lo - first, int64_t{0}, len), hi = std::clamp(ok.hi - first, lo, len);
-          for (int64_t c = 0; c < channels; ++c) {
-            int16_t* dst = col + (c * k_size + kp) * cols + j;
-            if (outer < 0) {
-              std::fill(dst, dst + len, int16_t{0});
-              continue;
-            }
-            // Input column of dst[q] is (first + q) * sl + base, inside the row for q in [lo, hi).
-            std::fill(dst, dst + lo, int16_t{0});
-            if (hi > lo) {
-              const TX* src = x + c * in_size + outer * il + (first + lo) * sl + base;
-              for (int64_t q = 0; q < hi - lo; ++q) dst[lo + q] = static_cast<int16_t>(src[q * sl] - zp);
-            }
-            std::fill(dst + hi, dst + len, int16_t{0});
-          }
-        });
-  }
+  im2col_walk(p, x, channels, p0, cols, col, [zp](int16_t* dst, const TX* src, int64_t n, int64_t stride) {
+    for (int64_t q = 0; q < n; ++q) dst[q] = static_cast<int16_t>(src[q * stride] - zp);
+  });
 }
 
 }  // namespace
