@@ -17,6 +17,7 @@
 
 #include "kernels/gemm/gemm.h"
 #include "kernels/transform/transform.h"
+#include "opset/math/eltwise_util.h"
 #include "opset/vision/vision.h"
 #include "opset/vision/vision_util.h"
 
@@ -490,21 +491,8 @@ class Einsum final : public OpKernel {
     return false;
   }
   bool supported(DType dt) const {
-    switch (dt) {
-      case DType::kBFloat16: return bf16_;
-      case DType::kFloat16:
-      case DType::kFloat:
-      case DType::kDouble:
-      case DType::kInt8:
-      case DType::kInt16:
-      case DType::kInt32:
-      case DType::kInt64:
-      case DType::kUInt8:
-      case DType::kUInt16:
-      case DType::kUInt32:
-      case DType::kUInt64: return true;
-      default: return false;
-    }
+    if (dt == DType::kBFloat16) return bf16_;
+    return eltwise::is_float_type(dt) || eltwise::is_integer_type(dt);
   }
 
   Equation eq_;

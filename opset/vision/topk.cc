@@ -4,6 +4,7 @@
 // `sorted` and integer types; 24 adds bfloat16. Results are always sorted (sorted=0 leaves the
 // order unspecified, so sorted output conforms). Ties go to the lower index.
 #include "kernels/vision/vision.h"
+#include "opset/math/eltwise_util.h"
 #include "opset/vision/vision.h"
 #include "opset/vision/vision_util.h"
 
@@ -86,21 +87,8 @@ class TopK final : public OpKernel {
 
  private:
   static bool supported(DType dt, int opset) {
-    switch (dt) {
-      case DType::kBFloat16: return opset >= 24;
-      case DType::kFloat16:
-      case DType::kFloat:
-      case DType::kDouble:
-      case DType::kInt8:
-      case DType::kInt16:
-      case DType::kInt32:
-      case DType::kInt64:
-      case DType::kUInt8:
-      case DType::kUInt16:
-      case DType::kUInt32:
-      case DType::kUInt64: return true;
-      default: return false;
-    }
+    if (dt == DType::kBFloat16) return opset >= 24;
+    return eltwise::is_float_type(dt) || eltwise::is_integer_type(dt);
   }
   static void check_k(int64_t k, int64_t n) {
     check(k >= 0 && k <= n, ErrorCode::kInvalidArgument, "TopK: k = ", k, " is outside [0, ", n, "]");
