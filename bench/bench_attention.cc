@@ -28,6 +28,8 @@
 
 namespace {
 
+using ortl::bench::random_vec;
+
 namespace k = ortl::kernels;
 
 struct AttnCase {
@@ -57,14 +59,6 @@ k::AttnStrides strides_for(const AttnCase& c, int64_t heads, int64_t len) {
   const int64_t d = c.head_dim;
   if (c.bsd) return {len * heads * d, d, heads * d};
   return {heads * len * d, len * d, d};
-}
-
-std::vector<float> random_vec(int64_t n, unsigned seed) {
-  std::vector<float> v(static_cast<size_t>(n));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  for (float& x : v) x = dist(rng);
-  return v;
 }
 
 struct AttnData {

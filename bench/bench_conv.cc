@@ -26,6 +26,8 @@
 
 namespace {
 
+using ortl::bench::random_vec;
+
 namespace k = ortl::kernels;
 
 struct ConvShape {
@@ -47,14 +49,6 @@ constexpr ConvShape kShapes[] = {
     {"mbv2_dw3x3_144", 144, 56, 56, 144, 3, 1, 1, 144},    {"mbv2_dw3x3_960_7x7", 960, 7, 7, 960, 3, 1, 1, 960},
     {"mbv2_1x1_960to160_7x7", 960, 7, 7, 160, 1, 1, 0, 1},
 };
-
-std::vector<float> random_vec(int64_t n, unsigned seed) {
-  std::vector<float> v(static_cast<size_t>(n));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 void set_counters(benchmark::State& state, const ConvShape& s) {
   const double flops = 2.0 * static_cast<double>(s.y_size()) * static_cast<double>(s.c_in / s.group) *

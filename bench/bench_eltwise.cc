@@ -97,11 +97,7 @@ const std::vector<UnaryCase>& unary_cases() {
 }
 
 std::vector<float> random_vec(int64_t n, unsigned seed, float lo = -4.f, float hi = 4.f) {
-  std::vector<float> v(static_cast<size_t>(n));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  for (float& x : v) x = dist(rng);
-  return v;
+  return ortl::bench::random_vec(n, seed, lo, hi);
 }
 
 void set_counters(benchmark::State& state, int64_t items, int64_t bytes) {

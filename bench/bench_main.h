@@ -4,6 +4,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
+#include <random>
+#include <vector>
+
 #include "kernels/base/isa.h"
 
 #ifdef ORTL_BENCH_HAVE_OMP
@@ -11,6 +15,15 @@
 #endif
 
 namespace ortl::bench {
+
+// n uniform floats in [lo, hi) from a fixed seed: the same inputs on every run and side.
+inline std::vector<float> random_vec(int64_t n, unsigned seed, float lo = -1.f, float hi = 1.f) {
+  std::vector<float> v(static_cast<size_t>(n));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
 
 inline int run_benchmarks(int argc, char** argv, void (*register_all)()) {
 #ifdef ORTL_BENCH_HAVE_OMP

@@ -43,11 +43,7 @@ namespace {
 namespace k = ortl::kernels;
 
 std::vector<float> random_vec(int64_t n, unsigned seed, float lo = -2.f, float hi = 2.f) {
-  std::vector<float> v(static_cast<size_t>(n));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  for (float& x : v) x = dist(rng);
-  return v;
+  return ortl::bench::random_vec(n, seed, lo, hi);
 }
 
 void set_counters(benchmark::State& state, int64_t items) {

@@ -21,6 +21,8 @@
 
 namespace {
 
+using ortl::bench::random_vec;
+
 namespace k = ortl::kernels;
 
 struct PoolShape {
@@ -44,14 +46,6 @@ constexpr PoolShape kShapes[] = {
     {"gavg_2048x7x7", false, 2048, 7, 7, 7, 1, 0, true},     // ResNet-50 head
     {"gavg_1280x7x7", false, 1280, 7, 7, 7, 1, 0, true},     // MobileNetV2 head
 };
-
-std::vector<float> random_vec(int64_t n, unsigned seed) {
-  std::vector<float> v(static_cast<size_t>(n));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 void set_counters(benchmark::State& state, const PoolShape& s) {
   const double bytes = 4.0 * static_cast<double>(s.x_size() + s.y_size());

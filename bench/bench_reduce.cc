@@ -23,6 +23,8 @@
 
 namespace {
 
+using ortl::bench::random_vec;
+
 namespace k = ortl::kernels;
 
 struct ReduceCase {
@@ -71,14 +73,6 @@ const std::vector<ReduceCase>& cases() {
       {"Sum", Op::kSum, "sweep_all_16M", {1 << 24}, {true}},
   };
   return c;
-}
-
-std::vector<float> random_vec(int64_t n, unsigned seed) {
-  std::vector<float> v(static_cast<size_t>(n));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  for (float& x : v) x = dist(rng);
-  return v;
 }
 
 void set_counters(benchmark::State& state, int64_t in, int64_t out, int64_t out_elem_bytes = 4) {

@@ -73,13 +73,7 @@ k::ResizeParams make_params(const ResizeCase& c) {
   return p;
 }
 
-std::vector<float> random_vec(int64_t n, unsigned seed) {
-  std::vector<float> v(static_cast<size_t>(n));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(0.f, 1.f);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
+std::vector<float> random_vec(int64_t n, unsigned seed) { return ortl::bench::random_vec(n, seed, 0.f, 1.f); }
 
 void set_counters(benchmark::State& state, const ResizeCase& c) {
   state.counters["items"] =
