@@ -87,20 +87,6 @@ bool match_activation(const Graph& g, int v, const std::unordered_set<std::strin
   return true;
 }
 
-Attribute string_attr(const std::string& s) {
-  Attribute a;
-  a.type = AttrType::kString;
-  a.s = s;
-  return a;
-}
-
-Attribute float_attr(float f) {
-  Attribute a;
-  a.type = AttrType::kFloat;
-  a.f = f;
-  return a;
-}
-
 }  // namespace
 
 bool fuse_conv_activation(Graph& g, PassStats& stats) {

@@ -181,12 +181,7 @@ bool fuse_gelu(Graph& g, PassStats& stats) {
     n.op_type = "Gelu";
     n.opset = 20;
     n.attrs.clear();
-    if (!is_erf) {
-      Attribute a;
-      a.type = AttrType::kString;
-      a.s = "tanh";
-      n.attrs["approximate"] = a;
-    }
+    if (!is_erf) n.attrs["approximate"] = string_attr("tanh");
     n.inputs = {x};
     n.outputs = {out};
     for (int f : nodes) dead[f] = 1;

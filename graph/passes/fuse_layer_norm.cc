@@ -63,20 +63,6 @@ int other(const Node& n, int v) {
   return n.inputs[1] == v ? n.inputs[0] : -1;
 }
 
-Attribute int_attr(int64_t i) {
-  Attribute a;
-  a.type = AttrType::kInt;
-  a.i = i;
-  return a;
-}
-
-Attribute float_attr(float f) {
-  Attribute a;
-  a.type = AttrType::kFloat;
-  a.f = f;
-  return a;
-}
-
 }  // namespace
 
 bool fuse_layer_norm(Graph& g, PassStats& stats) {

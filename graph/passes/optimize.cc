@@ -50,6 +50,27 @@ std::string unique_name(const Graph& g, const std::string& base) {
   }
 }
 
+Attribute int_attr(int64_t i) {
+  Attribute a;
+  a.type = AttrType::kInt;
+  a.i = i;
+  return a;
+}
+
+Attribute float_attr(float f) {
+  Attribute a;
+  a.type = AttrType::kFloat;
+  a.f = f;
+  return a;
+}
+
+Attribute string_attr(std::string s) {
+  Attribute a;
+  a.type = AttrType::kString;
+  a.s = std::move(s);
+  return a;
+}
+
 void erase_nodes(Graph& g, const std::vector<char>& dead) {
   std::vector<Node> kept;
   kept.reserve(g.nodes.size());

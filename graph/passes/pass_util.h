@@ -20,6 +20,11 @@ const Tensor* constant_of(const Graph& g, int value);
 // A value name not used in `g` yet, derived from `base`.
 std::string unique_name(const Graph& g, const std::string& base);
 
+// Attributes for nodes a pass writes.
+Attribute int_attr(int64_t i);
+Attribute float_attr(float f);
+Attribute string_attr(std::string s);
+
 // Drops the nodes marked in `dead` (same size as g.nodes); value ids are unchanged.
 void erase_nodes(Graph& g, const std::vector<char>& dead);
 
