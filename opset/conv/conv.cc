@@ -122,8 +122,7 @@ class ConvOp final : public OpKernel {
   // out = act(conv + Z) elementwise.
   void run_broadcast_sum(RunContext& ctx, const kernels::ConvParams& p, const std::vector<int64_t>& shape,
                          const Tensor& x, const Tensor& w, const Tensor* b, const Tensor& z) const {
-    check(kernels::broadcasts_to(shape, broadcast_shapes(shape, z.shape())), ErrorCode::kInvalidArgument,
-          "FusedConv: Z ", shape_str(z.shape()), " does not broadcast with the conv output ", shape_str(shape));
+    // broadcast_shapes throws (kInvalidArgument, both shapes named) when Z does not broadcast.
     const std::vector<int64_t> out_shape = broadcast_shapes(shape, z.shape());
     const bool half = linalg::is_half(x.dtype());
     const DType wide = half ? DType::kFloat : x.dtype();
