@@ -60,6 +60,16 @@ void conv2d_ref(const Conv2dParams& p, const float* x, const float* w_packed, co
 // Name of the kernel conv2d would run ("nchwc_conv_avx512", "nchwc_dw_avx2", ...), for --verbose.
 const char* conv2d_kernel_name(const Conv2dParams& p);
 
+// Winograd F(4x4, 3x3) for regular 3x3 stride-1 dilation-1 convs on NCHWc input (not
+// input_nchw): the same result as conv2d up to the rounding of the transforms. The weights are
+// transformed once (U = G g G^T, in the kernel's own packed order) from ONNX W [c_out, c_in, 3, 3].
+// winograd_applicable says which shapes this path takes and wins on (measured against conv2d).
+bool winograd_applicable(const Conv2dParams& p);
+int64_t winograd_packed_weights_floats(const Conv2dParams& p);
+void winograd_pack_weights(const Conv2dParams& p, const float* w, float* dst);
+void winograd_conv2d(const Conv2dParams& p, const float* x, const float* u_packed, const float* bias, float* y,
+                     const ConvEpilogue& ep, Parallel& par);
+
 // ---- pooling --------------------------------------------------------------------------------
 struct Pool2dParams {
   int64_t batch = 1, c = 0;
