@@ -4,10 +4,14 @@
 // ort-lite runs what a session runs for constant weights: packed once (conv_pack_weights), and
 // Winograd F(4x4,3x3) where winograd_applicable; `conv/ortl_percall_<impl>` is conv_f32 packing per
 // call (weights that are graph inputs). Names: conv/<impl>/<shape>; label = path taken.
+// `conv/ortl_nchwc/<shape>` is the blocked-layout direct conv (kernels/nchwc) on the group-1
+// shapes: x already NCHWc (NCHW for 3-channel images, input_nchw), weights packed once, the
+// reorders outside the timed loop like oneDNN's.
 // Counters: FLOPS (direct-conv FLOPs: 2 MACs per weight tap per output element, as a rate, also for
 // Winograd) and bytes/s (x + w + y once).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -19,6 +23,7 @@
 #include "kernels/conv/conv.h"
 #include "kernels/conv/winograd.h"
 #include "kernels/gemm/gemm.h"
+#include "kernels/nchwc/nchwc.h"
 
 #ifdef ORTL_BENCH_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.hpp>
@@ -42,12 +47,43 @@ struct ConvShape {
 
 // ResNet-50, MobileNetV2 and YOLO-style layer shapes.
 constexpr ConvShape kShapes[] = {
-    {"rn50_3x3_64", 64, 56, 56, 64, 3, 1, 1, 1},           {"rn50_3x3_128", 128, 28, 28, 128, 3, 1, 1, 1},
-    {"rn50_3x3_256", 256, 14, 14, 256, 3, 1, 1, 1},        {"rn50_3x3_512", 512, 7, 7, 512, 3, 1, 1, 1},
-    {"rn50_1x1_256to64", 256, 56, 56, 64, 1, 1, 0, 1},     {"rn50_1x1_2048to512", 2048, 7, 7, 512, 1, 1, 0, 1},
-    {"rn50_7x7_s2", 3, 224, 224, 64, 7, 2, 3, 1},          {"yolo_3x3_s2_64", 32, 320, 320, 64, 3, 2, 1, 1},
-    {"mbv2_dw3x3_144", 144, 56, 56, 144, 3, 1, 1, 144},    {"mbv2_dw3x3_960_7x7", 960, 7, 7, 960, 3, 1, 1, 960},
+    {"rn50_3x3_64", 64, 56, 56, 64, 3, 1, 1, 1},
+    {"rn50_3x3_128", 128, 28, 28, 128, 3, 1, 1, 1},
+    {"rn50_3x3_256", 256, 14, 14, 256, 3, 1, 1, 1},
+    {"rn50_3x3_512", 512, 7, 7, 512, 3, 1, 1, 1},
+    {"rn50_1x1_256to64", 256, 56, 56, 64, 1, 1, 0, 1},
+    {"rn50_1x1_2048to512", 2048, 7, 7, 512, 1, 1, 0, 1},
+    {"rn50_7x7_s2", 3, 224, 224, 64, 7, 2, 3, 1},
+    {"yolo_3x3_s2_64", 32, 320, 320, 64, 3, 2, 1, 1},
+    {"mbv2_dw3x3_144", 144, 56, 56, 144, 3, 1, 1, 144},
+    {"mbv2_dw3x3_960_7x7", 960, 7, 7, 960, 3, 1, 1, 960},
     {"mbv2_1x1_960to160_7x7", 960, 7, 7, 160, 1, 1, 0, 1},
+    // MobileNetV2's other pointwise convs and its first conv.
+    {"mbv2_1x1_32to16_112", 32, 112, 112, 16, 1, 1, 0, 1},
+    {"mbv2_1x1_16to96_112", 16, 112, 112, 96, 1, 1, 0, 1},
+    {"mbv2_1x1_96to24_56", 96, 56, 56, 24, 1, 1, 0, 1},
+    {"mbv2_1x1_24to144_56", 24, 56, 56, 144, 1, 1, 0, 1},
+    {"mbv2_1x1_144to24_56", 144, 56, 56, 24, 1, 1, 0, 1},
+    {"mbv2_1x1_144to32_28", 144, 28, 28, 32, 1, 1, 0, 1},
+    {"mbv2_1x1_32to192_28", 32, 28, 28, 192, 1, 1, 0, 1},
+    {"mbv2_1x1_192to32_28", 192, 28, 28, 32, 1, 1, 0, 1},
+    {"mbv2_1x1_192to64_14", 192, 14, 14, 64, 1, 1, 0, 1},
+    {"mbv2_1x1_64to384_14", 64, 14, 14, 384, 1, 1, 0, 1},
+    {"mbv2_1x1_384to64_14", 384, 14, 14, 64, 1, 1, 0, 1},
+    {"mbv2_1x1_384to96_14", 384, 14, 14, 96, 1, 1, 0, 1},
+    {"mbv2_1x1_96to576_14", 96, 14, 14, 576, 1, 1, 0, 1},
+    {"mbv2_1x1_576to96_14", 576, 14, 14, 96, 1, 1, 0, 1},
+    {"mbv2_1x1_576to160_7", 576, 7, 7, 160, 1, 1, 0, 1},
+    {"mbv2_1x1_160to960_7", 160, 7, 7, 960, 1, 1, 0, 1},
+    {"mbv2_1x1_960to320_7", 960, 7, 7, 320, 1, 1, 0, 1},
+    {"mbv2_1x1_320to1280_7", 320, 7, 7, 1280, 1, 1, 0, 1},
+    {"mbv2_3x3_s2_first", 3, 224, 224, 32, 3, 2, 1, 1},
+    // ResNet-50's other convs.
+    {"rn50_1x1_64to256", 64, 56, 56, 256, 1, 1, 0, 1},
+    {"rn50_3x3_s2_128", 128, 56, 56, 128, 3, 2, 1, 1},
+    {"rn50_1x1_s2_256to128", 256, 56, 56, 128, 1, 2, 0, 1},
+    {"rn50_1x1_512to128", 512, 28, 28, 128, 1, 1, 0, 1},
+    {"rn50_1x1_1024to256", 1024, 14, 14, 256, 1, 1, 0, 1},
 };
 
 void set_counters(benchmark::State& state, const ConvShape& s) {
@@ -93,6 +129,29 @@ void bm_ortl(benchmark::State& state, const k::GemmF32Impl* gemm, ConvShape s, b
     benchmark::ClobberMemory();
   }
   state.SetLabel(wino ? "winograd" : std::string(k::conv_f32_path(p)) + (packed.empty() ? "" : "+prepacked"));
+  set_counters(state, s);
+}
+
+void bm_nchwc(benchmark::State& state, ConvShape s) {
+  namespace nc = k::nchwc;
+  nc::Conv2dParams p;
+  p.c_in = s.c_in, p.c_out = s.c_out, p.ih = s.h, p.iw = s.w, p.oh = s.oh(), p.ow = s.ow();
+  p.kh = p.kw = s.kernel, p.sh = p.sw = s.stride, p.ph = p.pw = s.pad;
+  p.input_nchw = s.c_in <= 4;
+  const int64_t x_size = p.input_nchw ? s.x_size() : nc::padded(s.c_in) * s.h * s.w;
+  const std::vector<float> x = random_vec(x_size, 1), w = random_vec(s.w_size(), 2);
+  std::vector<float> b = random_vec(nc::padded(s.c_out), 3),
+                     packed(static_cast<size_t>(nc::conv_packed_weights_floats(p)));
+  std::fill(b.begin() + s.c_out, b.end(), 0.f);
+  nc::conv_pack_weights(p, w.data(), packed.data());
+  std::vector<float> y(static_cast<size_t>(nc::padded(s.c_out) * p.oh * p.ow));
+  k::Parallel& par = k::serial();
+  for (auto _ : state) {
+    nc::conv2d(p, x.data(), packed.data(), b.data(), y.data(), {}, par);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(nc::conv2d_kernel_name(p));
   set_counters(state, s);
 }
 
@@ -158,6 +217,10 @@ void register_all() {
       benchmark::RegisterBenchmark(name.c_str(), bm_ortl, &impl, s, false)->Unit(benchmark::kMicrosecond);
       const std::string pc = std::string("conv/ortl_percall_") + impl.name + "/" + s.name;
       benchmark::RegisterBenchmark(pc.c_str(), bm_ortl, &impl, s, true)->Unit(benchmark::kMicrosecond);
+    }
+    if (s.group == 1) {
+      const std::string nchwc = std::string("conv/ortl_nchwc/") + s.name;
+      benchmark::RegisterBenchmark(nchwc.c_str(), bm_nchwc, s)->Unit(benchmark::kMicrosecond);
     }
 #ifdef ORTL_BENCH_HAVE_DNNL
     const std::string name = std::string("conv/onednn/") + s.name;

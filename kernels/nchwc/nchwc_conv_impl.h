@@ -1,0 +1,311 @@
+// Templated body of the regular (group 1) NCHWc direct convolution, instantiated once per ISA
+// translation unit with that unit's vector traits (nchwc_conv.cc: 4-wide GCC vectors,
+// nchwc_conv_avx2.cc: __m256, nchwc_conv_avx512.cc: __m512), each inside an anonymous namespace
+// so no code compiled with AVX flags reaches a baseline path.
+//
+// Layouts: x [N, CBi, IH, IW, 16] (or plain [N, C_in, IH, IW] when input_nchw), y [N, CBo, OH, OW,
+// 16], packed W [CBo][n_icb][KH][KW][icpb][16] with icpb = 16 (NCHWc) or C_in (NCHW input,
+// n_icb = 1): per output block the K order the kernel walks, contiguous.
+//
+// Register tile: P consecutive output pixels of one output row x OB output blocks of 16 channels
+// (P * OB * 16 / kW accumulators; the ISA file picks P and OB). K loop: input block, valid kernel
+// rows, valid kernel columns, the input channels of the block (pad channels of the last block
+// skipped); per channel the OB weight rows are vector operands and each of the P input scalars is
+// broadcast (with OB = 1 AVX-512 folds it into the FMA). No im2col, no packing of activations.
+// Taps whose input row is outside are skipped per output row; columns whose taps all read inside
+// the row run P-wide tiles, border columns P = 1 tiles that skip the outside taps (measured
+// faster than P-wide border tiles with per-pixel tap ranges: 3x3 256ch 14x14 2155 vs 2665 us).
+// Fewer than P pixels left take a smaller-P instantiation. A 1x1 stride-1 unpadded conv is one
+// long row of IH * IW pixels, so tiles never break at row ends (7x7 / 14x14 planes).
+//
+// Epilogue in registers: bias is the accumulator's start, sum (laid out like y) is added before
+// the store, Relu / Clip / LeakyRelu are applied before the store; SiLU / HardSwish run
+// conv_epilogue_row on the stored P * 16 floats (the per-ISA vector exp).
+//
+// Threads take (batch, output block group, output row, row segment) items. Each output element's
+// K order is the same whatever the tile or segment it falls in, so results never depend on the
+// thread count.
+//
+// Traits interface: V, kW, kObMax (widest tile in blocks), pmax(ob) (pixels of the ob-block
+// tile), ob_max(stride-1 1x1, C_in) (the tile chosen for a conv), zero, set1, load, store, fmadd,
+// add, max, min, leaky(v, alpha).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <numeric>
+#include <type_traits>
+#include <utility>
+
+#include "kernels/conv/conv.h"
+#include "kernels/nchwc/nchwc.h"
+
+namespace ortl::kernels::nchwc_detail {
+
+using nchwc::Conv2dParams;
+using nchwc::kBlock;
+
+// Kernel geometry shared by every tile of one conv call (strides in floats).
+struct Geometry {
+  int64_t n_icb, icpb;          // input blocks and channels per block (16, or C_in for NCHW x)
+  int64_t icpb_last;            // real channels in the last input block
+  int64_t x_icb, x_ic;          // x strides: per input block, per input channel
+  int64_t x_row, x_col, x_pix;  // x strides: per input row, per input column, per output pixel
+  int64_t w_icb, w_ob;          // packed W strides: per input block, per output block
+  int64_t y_ob;                 // y (and sum) stride per output block
+  int64_t kw, dh, dw;           // kernel width, dilations
+  ConvEpilogue::Act act;
+  float alpha, beta;
+  const ConvEpilogue* ep;
+};
+
+// One tile's position: x at the start of the batch image, the input row / column of tap (0, 0)
+// for pixel 0 and the valid tap ranges; w, bias, y, sum already at the first output block.
+struct Tile {
+  const float* x;
+  const float* w;
+  const float* bias;
+  float* y;
+  const float* sum;
+  int64_t ih0, iw0;
+  int64_t kh0, kh1, kw0, kw1;
+};
+
+using TileFn = void (*)(const Geometry&, const Tile&);
+
+// The per-ISA builds (nchwc_conv_avx2.cc, nchwc_conv_avx512.cc); nchwc_conv.cc picks one.
+void conv2d_avx2(const Conv2dParams& p, const float* x, const float* w, const float* bias, float* y,
+                 const ConvEpilogue& ep, Parallel& par);
+void conv2d_avx512(const Conv2dParams& p, const float* x, const float* w, const float* bias, float* y,
+                   const ConvEpilogue& ep, Parallel& par);
+
+// Modes: 0 NCHWc x, column stride 1 (or one output column); 1 NCHWc, stride 2; 2 NCHWc, any
+// stride; 3 NCHW x, any stride; 4 NCHW, stride 2. A compile-time pixel stride makes each of the
+// P input scalars a constant displacement from one pointer; a run-time stride costs the 12x2
+// tile a register per pixel (3x3 s2 128ch 56x56: 2311 -> 2132 us, first conv 239 -> 226 us).
+constexpr int kModes = 5;
+constexpr bool mode_nchw(int m) { return m >= 3; }
+constexpr int mode_stride(int m) { return m == 0 ? 1 : (m == 1 || m == 4) ? 2 : 0; }
+
+template <class VT, int kMode, int P, int OB>
+void tile(const Geometry& g, const Tile& t) {
+  using V = typename VT::V;
+  constexpr int kNv = kBlock / VT::kW;
+  constexpr bool kNchw = mode_nchw(kMode);
+  constexpr int64_t kStride = mode_stride(kMode);
+  const int64_t icpb = kNchw ? g.icpb : kBlock;
+  const int64_t x_ic = kNchw ? g.x_ic : 1;
+  const int64_t x_pix = kStride != 0 ? kStride * (kNchw ? 1 : kBlock) : g.x_pix;
+  V acc[P][OB][kNv];
+  for (int o = 0; o < OB; ++o) {
+    for (int v = 0; v < kNv; ++v) {
+      const V b = t.bias ? VT::load(t.bias + o * kBlock + v * VT::kW) : VT::zero();
+      for (int p = 0; p < P; ++p) acc[p][o][v] = b;
+    }
+  }
+  // The channels of one tap. A compile-time count for whole NCHWc blocks: with a run-time count
+  // GCC spilled the weight rows of the 12x2 tile to the stack.
+  auto channels = [&](const float* xp, const float* wp, auto count) __attribute__((always_inline)) {
+    for (int64_t ic = 0; ic < count; ++ic) {
+      for (int p = 0; p < P; ++p) {
+        const V s = VT::set1(xp[p * x_pix + ic * x_ic]);
+        for (int o = 0; o < OB; ++o) {
+          for (int v = 0; v < kNv; ++v) {
+            acc[p][o][v] = VT::fmadd(s, VT::load(wp + o * g.w_ob + ic * kBlock + v * VT::kW), acc[p][o][v]);
+          }
+        }
+      }
+    }
+  };
+  for (int64_t icb = 0; icb < g.n_icb; ++icb) {
+    // The last block's pad channels (zero weights) are skipped.
+    const int64_t count = icb + 1 == g.n_icb ? g.icpb_last : icpb;
+    const float* xb = t.x + icb * g.x_icb;
+    const float* wb = t.w + icb * g.w_icb;
+    for (int64_t a = t.kh0; a < t.kh1; ++a) {
+      const float* xr = xb + (t.ih0 + a * g.dh) * g.x_row;
+      for (int64_t b = t.kw0; b < t.kw1; ++b) {
+        const float* xp = xr + (t.iw0 + b * g.dw) * g.x_col;
+        const float* wp = wb + (a * g.kw + b) * icpb * kBlock;
+        if (!kNchw && count == kBlock) {
+          channels(xp, wp, std::integral_constant<int64_t, kBlock>());
+        } else {
+          channels(xp, wp, count);
+        }
+      }
+    }
+  }
+  // One switch per tile, each case fully unrolled, so the accumulators stay in registers.
+  using Act = ConvEpilogue::Act;
+  const V lo = VT::set1(g.alpha), hi = VT::set1(g.beta);
+  auto store_all = [&](auto act) __attribute__((always_inline)) {
+    const bool sum = t.sum != nullptr;
+#pragma GCC unroll 16
+    for (int o = 0; o < OB; ++o) {
+#pragma GCC unroll 16
+      for (int p = 0; p < P; ++p) {
+#pragma GCC unroll 4
+        for (int v = 0; v < kNv; ++v) {
+          const int64_t off = o * g.y_ob + p * kBlock + v * VT::kW;
+          const V r = sum ? VT::add(acc[p][o][v], VT::load(t.sum + off)) : acc[p][o][v];
+          VT::store(t.y + off, act(r));
+        }
+      }
+    }
+  };
+  switch (g.act) {
+    case Act::kRelu: store_all([](V r) { return VT::max(r, VT::zero()); }); break;
+    case Act::kClip: store_all([&](V r) { return VT::min(VT::max(r, lo), hi); }); break;
+    case Act::kLeakyRelu: store_all([&](V r) { return VT::leaky(r, lo); }); break;
+    default: store_all([](V r) { return r; }); break;
+  }
+  if (g.act == Act::kSilu || g.act == Act::kHardSwish) {
+    ConvEpilogue act_only = *g.ep;
+    act_only.sum = nullptr;
+    for (int o = 0; o < OB; ++o) conv_epilogue_row(t.y + o * g.y_ob, nullptr, P * kBlock, 0.f, act_only);
+  }
+}
+
+template <class VT, int kMode, int P, int OB>
+constexpr TileFn pick_tile() {
+  if constexpr (P > VT::pmax(OB)) {
+    return nullptr;
+  } else {
+    return &tile<VT, kMode, P, OB>;
+  }
+}
+
+constexpr int kPmaxAll = 16;
+using TileRow = std::array<TileFn, kPmaxAll + 1>;  // [P], P = 0 unused
+
+template <class VT, int kMode, int OB, int... Ps>
+constexpr TileRow make_row(std::integer_sequence<int, Ps...>) {
+  return TileRow{nullptr, pick_tile<VT, kMode, Ps + 1, OB>()...};
+}
+
+// [OB][P] for one mode; OB = 0 unused.
+template <class VT, int kMode, int... OBs>
+constexpr std::array<TileRow, sizeof...(OBs) + 1> make_table(std::integer_sequence<int, OBs...>) {
+  return {TileRow{}, make_row<VT, kMode, OBs + 1>(std::make_integer_sequence<int, kPmaxAll>())...};
+}
+
+template <class VT>
+struct Conv {
+  static_assert(VT::pmax(1) <= kPmaxAll);
+  using Table = std::array<TileRow, VT::kObMax + 1>;
+  static constexpr auto kObs = std::make_integer_sequence<int, VT::kObMax>();
+  static constexpr Table kTables[kModes] = {make_table<VT, 0>(kObs), make_table<VT, 1>(kObs), make_table<VT, 2>(kObs),
+                                            make_table<VT, 3>(kObs), make_table<VT, 4>(kObs)};
+
+  static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+  // Taps j in [0, k) with 0 <= base + j * d < n: an interval [lo, hi).
+  static std::pair<int64_t, int64_t> taps(int64_t base, int64_t d, int64_t k, int64_t n) {
+    const int64_t lo = base >= 0 ? 0 : cdiv(-base, d);
+    const int64_t hi = base >= n ? 0 : std::min(k, cdiv(n - base, d));
+    return {std::min(lo, k), std::max(hi, std::min(lo, k))};
+  }
+
+  static void run(const Conv2dParams& p_in, const float* x, const float* w, const float* bias, float* y,
+                  const ConvEpilogue& ep, Parallel& par) {
+    Conv2dParams p = p_in;
+    if (p.batch <= 0 || p.oh <= 0 || p.ow <= 0 || p.c_out <= 0) return;
+    const bool nchw = p.input_nchw;
+    // A 1x1 stride-1 unpadded conv is one row of IH * IW pixels.
+    if (p.kh == 1 && p.kw == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && p.oh == p.ih && p.ow == p.iw) {
+      p.iw = p.ow = p.ih * p.iw;
+      p.ih = p.oh = 1;
+    }
+    const int mode = nchw ? (p.sw == 2 && p.ow > 1 ? 4 : 3) : (p.sw == 1 || p.ow == 1 ? 0 : p.sw == 2 ? 1 : 2);
+    const int64_t cbo = nchwc::blocks(p.c_out), plane = p.ih * p.iw;
+    Geometry g;
+    g.n_icb = nchw ? 1 : nchwc::blocks(p.c_in);
+    g.icpb = nchw ? p.c_in : kBlock;
+    g.icpb_last = p.c_in - (g.n_icb - 1) * g.icpb;
+    g.x_icb = plane * kBlock;
+    g.x_ic = plane;
+    g.x_row = nchw ? p.iw : p.iw * kBlock;
+    g.x_col = nchw ? 1 : kBlock;
+    g.x_pix = g.x_col * p.sw;
+    g.w_icb = p.kh * p.kw * g.icpb * kBlock;
+    g.w_ob = g.n_icb * g.w_icb;
+    g.y_ob = p.oh * p.ow * kBlock;
+    g.kw = p.kw, g.dh = p.dh, g.dw = p.dw;
+    g.act = ep.act, g.alpha = ep.alpha, g.beta = ep.beta, g.ep = &ep;
+    const int64_t x_image = nchw ? p.c_in * plane : g.n_icb * plane * kBlock;
+    const int64_t y_image = cbo * g.y_ob;
+
+    // Output blocks in groups of at most ob_max, balanced: 5 blocks with ob_max 2 -> 1, 2, 2.
+    const int64_t ob_cap = VT::ob_max(mode == 0 && p.kh == 1 && p.kw == 1, p.c_in);
+    const int64_t groups = cdiv(cbo, ob_cap);
+    // Columns whose every tap is inside the row.
+    int64_t clo = 0, chi = p.ow;
+    for (int64_t b = 0; b < p.kw; ++b) {
+      const auto r = taps(b * p.dw - p.pw, p.sw, p.ow, p.iw);
+      clo = std::max(clo, r.first), chi = std::min(chi, r.second);
+    }
+    chi = std::max(chi, clo);
+    // Row segments: enough items for the pool when rows are few (7x7 planes run as one row);
+    // each a multiple of every tile width, so segments add no remainder tiles.
+    const int nt = std::max(1, par.num_threads());
+    const int64_t rows = p.batch * groups * p.oh, unit = std::lcm(VT::pmax(1), VT::pmax(VT::kObMax));
+    int64_t segs = 1;
+    if (nt > 1 && rows < 8 * nt) segs = std::min(cdiv(8 * nt, rows), cdiv(p.ow, unit));
+    const int64_t seg_len = cdiv(cdiv(p.ow, segs), unit) * unit;
+    segs = cdiv(p.ow, seg_len);
+    // Cost hint: multiply-adds / 15 per ns (about 30 GFLOP/s, a conservative single core).
+    const double macs = static_cast<double>(seg_len * ob_cap * kBlock * g.n_icb * g.icpb * p.kh * p.kw);
+
+    // Item order: when the weights are smaller than an input image, all output block groups of a
+    // row run back to back, so the input rows they share stay in L2 (3x3 s2 32->64 on 320x320,
+    // 13 MB of input: 14.4-15.9 -> 10.5-13.2 ms, memory-bound and noisy); otherwise one group
+    // sweeps all rows with its weights cached.
+    const bool rows_outer = g.w_ob * cbo < x_image;
+    par.for_range(rows * segs, macs / 15.0, [&](int64_t begin, int64_t end) {
+      for (int64_t item = begin; item < end; ++item) {
+        const int64_t seg = item % segs, n = item / segs / p.oh / groups;
+        const int64_t oh = rows_outer ? item / segs / groups % p.oh : item / segs % p.oh;
+        const int64_t grp = rows_outer ? item / segs % groups : item / segs / p.oh % groups;
+        const int64_t ob0 = cbo * grp / groups, ob = cbo * (grp + 1) / groups - ob0;
+        const TileRow& row = kTables[mode][ob];
+        const int64_t c0 = seg * seg_len, c1 = std::min(p.ow, c0 + seg_len);
+        Tile t;
+        t.x = x + n * x_image;
+        t.w = w + ob0 * g.w_ob;
+        t.bias = bias ? bias + ob0 * kBlock : nullptr;
+        const int64_t y_off = n * y_image + ob0 * g.y_ob + oh * p.ow * kBlock;
+        t.ih0 = oh * p.sh - p.ph;
+        const auto kr = taps(t.ih0, p.dh, p.kh, p.ih);
+        t.kh0 = kr.first, t.kh1 = kr.second;
+        auto at = [&](int64_t col) {
+          t.y = y + y_off + col * kBlock;
+          t.sum = ep.sum ? ep.sum + y_off + col * kBlock : nullptr;
+          t.iw0 = col * p.sw - p.pw;
+        };
+        auto border = [&](int64_t col) {
+          at(col);
+          const auto cr = taps(t.iw0, p.dw, p.kw, p.iw);
+          t.kw0 = cr.first, t.kw1 = cr.second;
+          row[1](g, t);
+        };
+        for (int64_t col = c0; col < std::min(c1, clo); ++col) border(col);
+        t.kw0 = 0, t.kw1 = p.kw;
+        const int64_t pmax = VT::pmax(ob);
+        int64_t col = std::max(c0, clo);
+        const int64_t stop = std::min(c1, chi);
+        for (; col + pmax <= stop; col += pmax) {
+          at(col);
+          row[pmax](g, t);
+        }
+        if (col < stop) {
+          at(col);
+          t.kw0 = 0, t.kw1 = p.kw;
+          row[stop - col](g, t);
+        }
+        for (col = std::max(c0, std::max(chi, clo)); col < c1; ++col) border(col);
+      }
+    });
+  }
+};
+
+}  // namespace ortl::kernels::nchwc_detail
