@@ -17,7 +17,7 @@ namespace ortl::runtime {
 
 struct Options {
   int threads = 0;  // 0: one per core
-  int optimization_level = 1;
+  int optimization_level = 2;
   bool verbose = false;
   // Subgraphs: a node whose types cannot be inferred before the outer values are known is left
   // untyped at session creation instead of failing (plans are still inferred strictly).

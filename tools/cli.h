@@ -17,7 +17,7 @@ struct InputOptions {
   std::vector<std::string> inputs;
   std::vector<std::string> shapes;
   int threads = 0;
-  int opt_level = 1;
+  int opt_level = 2;
   bool verbose = false;
 };
 void add_input_options(CLI::App* cmd, InputOptions& o);

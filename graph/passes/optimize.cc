@@ -93,6 +93,7 @@ PassStats optimize(Graph& g, int level) {
   if (passes::fuse_gelu(g, stats)) g.finalize();
   if (passes::fuse_layer_norm(g, stats)) g.finalize();
   if (passes::fuse_matmul_add(g, stats)) g.finalize();
+  if (level >= 2 && passes::convert_to_nchwc(g, stats)) g.finalize();
   return stats;
 }
 

@@ -1,7 +1,8 @@
 // Graph simplification passes run at session creation (SessionOptions.optimization_level >= 1):
 // Identity / inference-Dropout removal, constant folding, no-op removal, Conv + BatchNormalization
 // folding, Conv [+ Add] [+ activation] fusion into ai.ortlite.FusedConv, Gelu and LayerNormalization
-// subgraph fusion, and MatMul + Add(bias) fusion into Gemm / ai.ortlite.MatMulBias. Only the top-level
+// subgraph fusion, and MatMul + Add(bias) fusion into Gemm / ai.ortlite.MatMulBias; at level >= 2
+// also the blocked channel layout for conv chains (NCHWc, passes/nchwc.cc). Only the top-level
 // graph is rewritten; values read by subgraphs (by name) are left alone.
 #pragma once
 
@@ -20,9 +21,11 @@ struct PassStats {
   int fused_layer_norm = 0;  // LayerNormalization subgraphs made one LayerNormalization node
   int removed_noop = 0;      // Reshape / Cast / Transpose / Expand / Squeeze / Unsqueeze that change nothing
   int folded_constant = 0;   // nodes evaluated at load, their outputs made initializers
+  int nchwc_convs = 0;       // convs moved to the blocked channel layout (level 2)
+  int nchwc_reorders = 0;    // layout changes inserted at the borders of the blocked region
   int total() const {
     return removed_identity + removed_dropout + folded_bn + fused_conv_add + fused_conv_act + fused_matmul_add +
-           fused_gelu + fused_layer_norm + removed_noop + folded_constant;
+           fused_gelu + fused_layer_norm + removed_noop + folded_constant + nchwc_convs;
   }
 };
 

@@ -38,5 +38,6 @@ bool fuse_gelu(Graph& g, PassStats& stats);
 bool fuse_layer_norm(Graph& g, PassStats& stats);
 bool remove_noops(Graph& g, PassStats& stats);
 bool fold_constants(Graph& g, PassStats& stats);
+bool convert_to_nchwc(Graph& g, PassStats& stats);
 
 }  // namespace ortl::graph::passes

@@ -31,7 +31,7 @@ ORTL_API const char* version();
 
 struct SessionOptions {
   int intra_op_threads = 0;    // 0: one thread per core
-  int optimization_level = 1;  // 0: run the graph as written
+  int optimization_level = 2;  // 0: graph as written, 1: folding and fusions, 2: + blocked conv layout
   bool verbose = false;        // print each node's chosen kernel to stderr
 };
 

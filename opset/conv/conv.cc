@@ -191,30 +191,6 @@ class ConvOp final : public OpKernel {
   mutable kernels::WinogradWeights wino_;  // Winograd U of the constant W, made on first use
 };
 
-Epilogue parse_activation(const graph::Node& n) {
-  using Act = Epilogue::Act;
-  Epilogue ep;
-  const std::string act = n.get_string("activation", "");
-  ep.alpha = n.get_float("activation_alpha", 0.f);
-  ep.beta = n.get_float("activation_beta", 0.f);
-  if (act.empty()) {
-    ep.act = Act::kNone;
-  } else if (act == "Relu") {
-    ep.act = Act::kRelu;
-  } else if (act == "Clip") {
-    ep.act = Act::kClip;
-  } else if (act == "LeakyRelu") {
-    ep.act = Act::kLeakyRelu;
-  } else if (act == "HardSwish") {
-    ep.act = Act::kHardSwish;
-  } else if (act == "Silu") {
-    ep.act = Act::kSilu;
-  } else {
-    fail(ErrorCode::kInvalidModel, "FusedConv: unknown activation '", act, "'");
-  }
-  return ep;
-}
-
 }  // namespace
 
 std::unique_ptr<OpKernel> build_conv(const BuildContext& ctx) {
@@ -224,7 +200,7 @@ std::unique_ptr<OpKernel> build_conv_transpose(const BuildContext& ctx) {
   return std::make_unique<ConvOp>(ctx, conv::parse_conv_attrs(ctx.node, true), Epilogue{}, false);
 }
 std::unique_ptr<OpKernel> build_fused_conv(const BuildContext& ctx) {
-  return std::make_unique<ConvOp>(ctx, conv::parse_conv_attrs(ctx.node, false), parse_activation(ctx.node), true);
+  return std::make_unique<ConvOp>(ctx, conv::parse_conv_attrs(ctx.node, false), conv::parse_activation(ctx.node), true);
 }
 
 }  // namespace ortl::opset

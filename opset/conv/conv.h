@@ -9,5 +9,9 @@ std::unique_ptr<OpKernel> build_conv(const BuildContext& ctx);
 std::unique_ptr<OpKernel> build_conv_transpose(const BuildContext& ctx);
 // Internal (domain ai.ortlite): Conv [+ Add] [+ activation], made by graph/passes.
 std::unique_ptr<OpKernel> build_fused_conv(const BuildContext& ctx);
+// Internal (ai.ortlite): the blocked channel layout ops made by graph/passes/nchwc.cc (nchwc.cc).
+std::unique_ptr<OpKernel> build_nchwc_conv(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_reorder_to_nchwc(const BuildContext& ctx);
+std::unique_ptr<OpKernel> build_reorder_from_nchwc(const BuildContext& ctx);
 
 }  // namespace ortl::opset

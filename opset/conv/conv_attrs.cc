@@ -198,4 +198,28 @@ TypeInfo conv_output_type(const ConvAttrs& a, InferContext& ctx) {
 
 void infer_conv(const ConvAttrs& a, InferContext& ctx) { ctx.set_output(0, conv_output_type(a, ctx)); }
 
+kernels::ConvEpilogue parse_activation(const graph::Node& n) {
+  using Act = kernels::ConvEpilogue::Act;
+  kernels::ConvEpilogue ep;
+  const std::string act = n.get_string("activation", "");
+  ep.alpha = n.get_float("activation_alpha", 0.f);
+  ep.beta = n.get_float("activation_beta", 0.f);
+  if (act.empty()) {
+    ep.act = Act::kNone;
+  } else if (act == "Relu") {
+    ep.act = Act::kRelu;
+  } else if (act == "Clip") {
+    ep.act = Act::kClip;
+  } else if (act == "LeakyRelu") {
+    ep.act = Act::kLeakyRelu;
+  } else if (act == "HardSwish") {
+    ep.act = Act::kHardSwish;
+  } else if (act == "Silu") {
+    ep.act = Act::kSilu;
+  } else {
+    fail(ErrorCode::kInvalidModel, n.describe(), ": unknown activation '", act, "'");
+  }
+  return ep;
+}
+
 }  // namespace ortl::opset::conv

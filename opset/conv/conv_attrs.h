@@ -41,4 +41,8 @@ Geometry resolve(const ConvAttrs& a, const std::vector<int64_t>& x, const std::v
 TypeInfo conv_output_type(const ConvAttrs& a, InferContext& ctx);
 void infer_conv(const ConvAttrs& a, InferContext& ctx);
 
+// FusedConv / NchwcConv epilogue attributes: `activation` (Relu, Clip, LeakyRelu, HardSwish, Silu
+// or absent) with `activation_alpha` / `activation_beta`; throws kInvalidModel naming the node.
+kernels::ConvEpilogue parse_activation(const graph::Node& n);
+
 }  // namespace ortl::opset::conv

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "kernels/base/isa.h"
+#include "kernels/nchwc/nchwc.h"
 #include "opset/pool/pool.h"
 #include "opset/util.h"
 
@@ -40,7 +41,7 @@ float read_p(const graph::Node& node) {
 
 class Pool final : public OpKernel {
  public:
-  Pool(const BuildContext& ctx, PoolKind kind) : kind_(kind) {
+  Pool(const BuildContext& ctx, PoolKind kind, bool nchwc = false) : kind_(kind), nchwc_(nchwc) {
     const graph::Node& n = ctx.node;
     kernel_ = n.get_ints("kernel_shape");
     check(!kernel_.empty(), ErrorCode::kInvalidModel, "kernel_shape is required");
@@ -76,10 +77,13 @@ class Pool final : public OpKernel {
     check(so == 0 || so == 1, ErrorCode::kInvalidModel, "storage_order must be 0 or 1");
     column_major_ = so == 1;
     if (kind == PoolKind::kLp) p_ = read_p(n);
+    check(!nchwc || (D == 2 && kind != PoolKind::kLp), ErrorCode::kInvalidModel,
+          "NCHWc pooling is 2-D max or average only");
   }
 
   void infer(InferContext& ctx) const override {
     const TypeInfo& x = ctx.input_type(0);
+    if (nchwc_) return infer_nchwc(ctx, x);
     PoolType t;
     check(x.dtype == DType::kUndefined || pool_type(x.dtype, kind_, &t), ErrorCode::kNotImplemented, kind_name(kind_),
           ": dtype ", dtype_name(x.dtype), " is not supported");
@@ -110,6 +114,7 @@ class Pool final : public OpKernel {
 
   void run(RunContext& ctx) const override {
     const Tensor& x = *ctx.input(0);
+    if (nchwc_) return run_nchwc(ctx, x);
     const size_t D = kernel_.size();
     check(static_cast<size_t>(x.rank()) == D + 2, ErrorCode::kInvalidArgument, kind_name(kind_), ": input rank ",
           x.rank(), " does not match kernel_shape");
@@ -145,12 +150,54 @@ class Pool final : public OpKernel {
   // 2-D max / average: the per-ISA float32 variant (other dtypes and the Indices output take the
   // generic path).
   std::string kernel_name() const override {
+    if (nchwc_) return kind_ == PoolKind::kMax ? "nchwc_max_pool" : "nchwc_avg_pool";
     if (kernel_.size() == 2 && kind_ != PoolKind::kLp) return kernels::select_pool2d_f32(kernels::active_isa()).name;
     return std::string("pool_") + (kind_ == PoolKind::kMax ? "max" : (kind_ == PoolKind::kAvg ? "avg" : "lp")) +
            "_generic";
   }
 
  private:
+  // X [N, C/16, H, W, 16] -> Y [N, C/16, OH, OW, 16] (float, no Indices output).
+  void infer_nchwc(InferContext& ctx, const TypeInfo& x) const {
+    check(x.dtype == DType::kFloat || x.dtype == DType::kUndefined, ErrorCode::kNotImplemented, "Nchwc",
+          kind_name(kind_), ": dtype ", dtype_name(x.dtype), " is not supported");
+    check(ctx.num_outputs() == 1, ErrorCode::kInvalidModel, "Nchwc", kind_name(kind_), " has one output");
+    TypeInfo y{DType::kFloat, false, {}};
+    if (x.has_shape) {
+      check(x.rank() == 5, ErrorCode::kInvalidArgument, "Nchwc", kind_name(kind_), ": X must be NCHWc, got ",
+            shape_str(x.shape));
+      y = x;
+      for (size_t d = 0; d < 2; ++d) {
+        int64_t out, pb, pe;
+        if (x.shape[d + 2].known()) {
+          axis(d, x.shape[d + 2].value, &out, &pb, &pe);
+          y.shape[d + 2] = Dim(out);
+        } else {
+          y.shape[d + 2] = ctx.fresh_dim();
+        }
+      }
+    }
+    ctx.set_output(0, y);
+  }
+
+  void run_nchwc(RunContext& ctx, const Tensor& x) const {
+    check(x.dtype() == DType::kFloat && x.rank() == 5 && x.dim(4) == kernels::nchwc::kBlock,
+          ErrorCode::kInvalidArgument, "Nchwc", kind_name(kind_), ": X must be float NCHWc, got ",
+          shape_str(x.shape()));
+    kernels::nchwc::Pool2dParams p;
+    p.batch = x.dim(0);
+    p.c = x.dim(1) * kernels::nchwc::kBlock;  // whole blocks: pad lanes pool like the others
+    p.ih = x.dim(2), p.iw = x.dim(3);
+    axis(0, p.ih, &p.oh, &p.ph, &p.ph_end);
+    axis(1, p.iw, &p.ow, &p.pw, &p.pw_end);
+    p.kh = kernel_[0], p.kw = kernel_[1], p.sh = strides_[0], p.sw = strides_[1];
+    p.dh = dilations_[0], p.dw = dilations_[1];
+    p.max = kind_ == PoolKind::kMax;
+    p.count_include_pad = count_include_pad_;
+    Tensor& y = ctx.output(0, {p.batch, x.dim(1), p.oh, p.ow, kernels::nchwc::kBlock});
+    kernels::nchwc::pool2d(p, x.data_as<float>(), y.data_as<float>(), ctx.par());
+  }
+
   // Output length and explicit pads of spatial axis d for input length `in`.
   void axis(size_t d, int64_t in, int64_t* out, int64_t* pb, int64_t* pe) const {
     const size_t D = kernel_.size();
@@ -173,6 +220,7 @@ class Pool final : public OpKernel {
   }
 
   PoolKind kind_;
+  bool nchwc_ = false;
   std::vector<int64_t> kernel_, strides_, dilations_, pads_;
   AutoPad auto_pad_ = AutoPad::kNotSet;
   bool ceil_mode_ = false, count_include_pad_ = false, column_major_ = false;
@@ -181,8 +229,9 @@ class Pool final : public OpKernel {
 
 class GlobalPool final : public OpKernel {
  public:
-  GlobalPool(const BuildContext& ctx, PoolKind kind) : kind_(kind) {
+  GlobalPool(const BuildContext& ctx, PoolKind kind, bool nchwc = false) : kind_(kind), nchwc_(nchwc) {
     if (kind == PoolKind::kLp) p_ = read_p(ctx.node);
+    check(!nchwc || kind != PoolKind::kLp, ErrorCode::kInvalidModel, "NCHWc global pooling is max or average only");
   }
 
   void infer(InferContext& ctx) const override {
@@ -196,7 +245,8 @@ class GlobalPool final : public OpKernel {
             x.shape.size(), " is below 2");
       y.has_shape = true;
       y.shape = x.shape;
-      for (size_t d = 2; d < y.shape.size(); ++d) y.shape[d] = Dim(1);
+      const size_t spatial_end = y.shape.size() - (nchwc_ ? 1 : 0);  // NCHWc: the lane dim stays
+      for (size_t d = 2; d < spatial_end; ++d) y.shape[d] = Dim(1);
     }
     ctx.set_output(0, y);
   }
@@ -205,6 +255,15 @@ class GlobalPool final : public OpKernel {
     const Tensor& x = *ctx.input(0);
     check(x.rank() >= 2, ErrorCode::kInvalidArgument, "Global", kind_name(kind_), ": input rank ", x.rank(),
           " is below 2");
+    if (nchwc_) {  // [N, C/16, H, W, 16] -> [N, C/16, 1, 1, 16]
+      check(x.dtype() == DType::kFloat && x.rank() == 5 && x.dim(4) == kernels::nchwc::kBlock,
+            ErrorCode::kInvalidArgument, "NchwcGlobal", kind_name(kind_), ": X must be float NCHWc, got ",
+            shape_str(x.shape()));
+      Tensor& y = ctx.output(0, {x.dim(0), x.dim(1), 1, 1, kernels::nchwc::kBlock});
+      kernels::nchwc::global_pool(x.dim(0), x.dim(1) * kernels::nchwc::kBlock, x.dim(2) * x.dim(3),
+                                  kind_ == PoolKind::kMax, x.data_as<float>(), y.data_as<float>(), ctx.par());
+      return;
+    }
     PoolType t;
     check(pool_type(x.dtype(), kind_, &t), ErrorCode::kNotImplemented, "Global", kind_name(kind_), ": dtype ",
           dtype_name(x.dtype()), " is not supported");
@@ -219,12 +278,14 @@ class GlobalPool final : public OpKernel {
   }
 
   std::string kernel_name() const override {
+    if (nchwc_) return kind_ == PoolKind::kMax ? "nchwc_global_max_pool" : "nchwc_global_avg_pool";
     if (kind_ != PoolKind::kLp) return std::string("global_") + kernels::select_pool2d_f32(kernels::active_isa()).name;
     return "global_pool_generic";
   }
 
  private:
   PoolKind kind_;
+  bool nchwc_ = false;
   float p_ = 2.f;
 };
 
@@ -245,6 +306,19 @@ std::unique_ptr<OpKernel> build_global_average_pool(const BuildContext& ctx) {
 }
 std::unique_ptr<OpKernel> build_global_lp_pool(const BuildContext& ctx) {
   return std::make_unique<GlobalPool>(ctx, PoolKind::kLp);
+}
+
+std::unique_ptr<OpKernel> build_nchwc_max_pool(const BuildContext& ctx) {
+  return std::make_unique<Pool>(ctx, PoolKind::kMax, true);
+}
+std::unique_ptr<OpKernel> build_nchwc_average_pool(const BuildContext& ctx) {
+  return std::make_unique<Pool>(ctx, PoolKind::kAvg, true);
+}
+std::unique_ptr<OpKernel> build_nchwc_global_max_pool(const BuildContext& ctx) {
+  return std::make_unique<GlobalPool>(ctx, PoolKind::kMax, true);
+}
+std::unique_ptr<OpKernel> build_nchwc_global_average_pool(const BuildContext& ctx) {
+  return std::make_unique<GlobalPool>(ctx, PoolKind::kAvg, true);
 }
 
 }  // namespace ortl::opset

@@ -85,8 +85,8 @@ class ExecutionMode(enum.IntEnum):
 
 class SessionOptions:
     """onnxruntime.SessionOptions. ort-lite uses intra_op_num_threads (0: one per core),
-    graph_optimization_level (ORT_DISABLE_ALL runs the graph as written, any other level
-    optimizes) and log_severity_level (0 prints each node's chosen kernel); the other fields are
+    graph_optimization_level (ORT_DISABLE_ALL runs the graph as written, BASIC and EXTENDED fold
+    and fuse, LAYOUT and ALL also run conv chains in the blocked channel layout) and log_severity_level (0 prints each node's chosen kernel); the other fields are
     accepted and kept so scripts that set them run unchanged."""
 
     def __init__(self):
@@ -202,7 +202,9 @@ class InferenceSession:
         self._providers = _provider_names(providers)
         o = self._sess_options
         threads = int(o.intra_op_num_threads or 0)
-        level = 0 if int(o.graph_optimization_level) == GraphOptimizationLevel.ORT_DISABLE_ALL else 1
+        # ORT's layout level and above include the blocked channel layout (ort-lite level 2).
+        gl = int(o.graph_optimization_level)
+        level = 0 if gl == GraphOptimizationLevel.ORT_DISABLE_ALL else (2 if gl >= GraphOptimizationLevel.ORT_ENABLE_LAYOUT else 1)
         verbose = int(o.log_severity_level) == 0
         if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
             self._model_path = None

@@ -57,13 +57,13 @@ struct Result {
 };
 
 inline Result optimize_and_compare(const ModelBuilder& b, const std::vector<std::pair<std::string, Tensor>>& inputs,
-                                   float tol = 1e-4f) {
+                                   float tol = 1e-4f, int level = 1) {
   const std::string bytes = b.bytes();
   auto ref = graph::load_model_bytes(bytes.data(), bytes.size());
   auto opt = graph::load_model_bytes(bytes.data(), bytes.size());
   Result r;
   r.nodes_before = opt->nodes.size();
-  r.stats = graph::optimize(*opt, 1);
+  r.stats = graph::optimize(*opt, level);
   r.nodes_after = opt->nodes.size();
   r.optimized = opt;
   const auto want = run(ref, inputs);
