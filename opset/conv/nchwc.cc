@@ -10,6 +10,8 @@
 // with the other pools in opset/pool/pool.cc.
 #include "kernels/nchwc/nchwc.h"
 
+#include <mutex>
+
 #include "kernels/eltwise/broadcast.h"
 #include "opset/conv/conv.h"
 #include "opset/conv/conv_attrs.h"
@@ -60,6 +62,7 @@ class NchwcConvOp final : public OpKernel {
           n.describe(), ": group ", attrs_.group, " is neither 1 nor depthwise (W ", shape_str(w->shape()), ")");
     packed_.resize(static_cast<size_t>(nc::conv_packed_weights_floats(p_)));
     nc::conv_pack_weights(p_, w->data_as<float>(), packed_.data());
+    if (!p_.depthwise && !nchw_input_ && p_.kh == 3 && p_.kw == 3) w_ = *w;  // for Winograd, on first use
     bias_.assign(static_cast<size_t>(nc::padded(p_.c_out)), 0.f);
     if (n.inputs.size() > 2 && n.inputs[2] >= 0) {
       const Tensor* b = constant_input(ctx, 2);
@@ -113,12 +116,22 @@ class NchwcConvOp final : public OpKernel {
     const bool fused_sum = z && z->shape() == shape;
     ep.sum = fused_sum ? z->data_as<float>() : nullptr;
     if (z && !fused_sum) ep = kernels::ConvEpilogue{};  // Z broadcasts: add it (and act) after
-    nc::conv2d(p, x.data_as<float>(), packed_.data(), bias_.data(), y.data_as<float>(), ep, ctx.par());
+    if (w_.defined() && nc::winograd_applicable(p)) {
+      // The transformed weights (4x the size of W) are made by the first run that takes this path.
+      std::call_once(wino_once_, [&] {
+        wino_.resize(static_cast<size_t>(nc::winograd_packed_weights_floats(p)));
+        nc::winograd_pack_weights(p, w_.data_as<float>(), wino_.data());
+      });
+      nc::winograd_conv2d(p, x.data_as<float>(), wino_.data(), bias_.data(), y.data_as<float>(), ep, ctx.par());
+    } else {
+      nc::conv2d(p, x.data_as<float>(), packed_.data(), bias_.data(), y.data_as<float>(), ep, ctx.par());
+    }
     if (z && !fused_sum) add_broadcast_sum(*z, y);
   }
 
   std::string kernel_name() const override {
     std::string name = nc::conv2d_kernel_name(p_);
+    if (w_.defined()) name += "|winograd";  // when the run-time shape qualifies
     if (ep_.act != kernels::ConvEpilogue::Act::kNone) name += "+act";
     if (has_sum_) name += "+sum";
     return name;
@@ -155,6 +168,9 @@ class NchwcConvOp final : public OpKernel {
   bool nchw_input_ = false, has_sum_ = false;
   nc::Conv2dParams p_;  // channels, kernel and kind; extents are filled per run
   std::vector<float> packed_, bias_;
+  Tensor w_;  // the constant 3x3 W (shared, not copied), kept for the Winograd transform
+  mutable std::once_flag wino_once_;
+  mutable std::vector<float> wino_;  // Winograd U, made on first use
 };
 
 class ReorderOp final : public OpKernel {
