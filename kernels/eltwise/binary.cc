@@ -52,9 +52,40 @@ constexpr double binary_cost() {
                                                                                       : 0.5;
 }
 
+// One input repeats a short contiguous row along the next dim while the other walks it
+// contiguously (the NCHWc per-channel scale [N, C/16, H, W, 16] * [N, C/16, 1, 1, 16]): the
+// rows are iterated as a whole, instead of one broadcast run (and its call) per short row.
+template <class F, class A, class B, class R>
+bool run_row_broadcast(const BroadcastPlan& p, const A* a, const B* b, R* d, Parallel& par, double cost) {
+  const int r = p.rank();
+  const int64_t inner = p.inner();
+  if (r < 2 || inner > 64 || p.inner_stride(0) != 1 || p.inner_stride(1) != 1) return false;
+  const bool b_rows = p.strides[0][r - 2] == inner && p.strides[1][r - 2] == 0;
+  const bool a_rows = p.strides[1][r - 2] == inner && p.strides[0][r - 2] == 0;
+  if (!a_rows && !b_rows) return false;
+  BroadcastPlan rows = p;  // the same walk with the rows as elements
+  rows.dims.pop_back();
+  for (int k = 0; k < p.num_inputs; ++k) rows.strides[k].pop_back();
+  rows.numel = p.numel / inner;
+  parallel_runs(rows, par, cost * static_cast<double>(inner), [&](int64_t o, const int64_t* in, int64_t n) {
+    const A* x = a + in[0];
+    const B* y = b + in[1];
+    R* z = d + o * inner;
+    for (int64_t j = 0; j < n; ++j, z += inner) {
+      if (b_rows) {
+        for (int64_t i = 0; i < inner; ++i) z[i] = F::apply(x[j * inner + i], y[i]);
+      } else {
+        for (int64_t i = 0; i < inner; ++i) z[i] = F::apply(x[i], y[j * inner + i]);
+      }
+    }
+  });
+  return true;
+}
+
 template <class F, class A, class B, class R>
 void run_binary(const BroadcastPlan& p, const A* a, const B* b, R* d, Parallel& par, double cost) {
   const bool sa = p.inner_stride(0) != 0, sb = p.inner_stride(1) != 0;
+  if (p.num_inputs == 2 && run_row_broadcast<F>(p, a, b, d, par, cost)) return;
   parallel_runs(p, par, cost, [&](int64_t o, const int64_t* in, int64_t n) {
     const A* x = a + in[0];
     const B* y = b + in[1];

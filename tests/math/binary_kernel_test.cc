@@ -1,5 +1,6 @@
 // Broadcast plans and binary kernels against the spec-literal reference, on seeded random shapes
 // with rank mismatch, size-1 and size-0 dims, scalars, and every op x type.
+#include <array>
 #include <cstring>
 #include <random>
 
@@ -153,6 +154,33 @@ void check_random(uint32_t seed) {
         kernels::binary<T>(op, plan, inplace.data(), b.data(), inplace.data(), par);
         ASSERT_EQ(0, std::memcmp(inplace.data(), want.data(), n * esz)) << "in place, seed " << seed;
       }
+    }
+  }
+}
+
+// Short rows repeated along the next dim (the NCHWc per-channel scale), taken as whole rows.
+TEST(BinaryKernel, RowBroadcastMatchesReference) {
+  using V = std::vector<int64_t>;
+  const std::vector<std::array<V, 3>> cases = {
+      {V{2, 3, 5, 4, 16}, V{2, 3, 5, 4, 16}, V{2, 3, 1, 1, 16}},
+      {V{2, 3, 5, 4, 16}, V{2, 3, 1, 1, 16}, V{2, 3, 5, 4, 16}},
+      {V{3, 7, 17}, V{3, 7, 17}, V{3, 1, 17}},
+      {V{1, 5, 64}, V{1, 1, 64}, V{1, 5, 64}},
+      {V{4, 65}, V{4, 65}, V{1, 65}},  // rows too long: the plain path
+      {V{2, 6, 16}, V{6, 16}, V{2, 1, 16}},
+  };
+  std::mt19937 rng(11);
+  ChunkedParallel par(3);
+  for (const auto& [out, sa, sb] : cases) {
+    for (BinaryOp op : {BinaryOp::kMul, BinaryOp::kSub, BinaryOp::kDiv, BinaryOp::kLess}) {
+      const auto a = random_values<float>(rng, numel(sa), op, false);
+      const auto b = random_values<float>(rng, numel(sb), op, true);
+      const size_t esz = kernels::binary_outputs_bool(op) ? 1 : sizeof(float);
+      std::vector<unsigned char> got(static_cast<size_t>(numel(out)) * esz + 1, 0xAB), want = got;
+      kernels::binary<float>(op, kernels::make_broadcast_plan(out, {sa, sb}), a.data(), b.data(), got.data(), par);
+      kernels::binary_ref<float>(op, out, sa, a.data(), sb, b.data(), want.data());
+      ASSERT_EQ(0, std::memcmp(got.data(), want.data(), got.size()))
+          << "op " << static_cast<int>(op) << " out " << shape_str(out) << " a " << shape_str(sa);
     }
   }
 }
