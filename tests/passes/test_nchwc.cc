@@ -97,12 +97,12 @@ TEST(Nchwc, ConcatOfWholeBlocksStaysBlocked) {
   conv(b, "x", "c", 8, 20, 1, 1, 1, 41);
   auto& cat = b.node("Concat", {"a", "c"}, {"cat"});
   ModelBuilder::attr_int(cat, "axis", 1);
-  conv(b, "cat", "y", 52, 16, 3, 1, 1, 42);
+  conv(b, "cat", "y", 52, 16, 3, 1, 1, 42);             // Winograd: outputs of ~50 round to ~1e-4
   auto& cat2 = b.node("Concat", {"c", "a"}, {"cat2"});  // 20 channels first: not whole blocks
   ModelBuilder::attr_int(cat2, "axis", -3);
   b.output("y", DType::kFloat);
   b.output("cat2", DType::kFloat);
-  const Result r = optimize_and_compare(b, {{"x", make_rand({1, 8, 6, 6}, 43)}}, 1e-4f, kLevel);
+  const Result r = optimize_and_compare(b, {{"x", make_rand({1, 8, 6, 6}, 43)}}, 1e-3f, kLevel);
   EXPECT_EQ(r.stats.nchwc_convs, 3);
   EXPECT_EQ(count_op(*r.optimized, "Concat"), 2);
   EXPECT_EQ(count_domain_op(*r.optimized, "ReorderFromNchwc"), 3);  // y, and a and c for cat2
