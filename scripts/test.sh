@@ -5,7 +5,8 @@
 #                tests/conformance/expected_pass.txt (every listed case must PASS)
 #   models       whole models (torchvision, UNet, SRCNN, BERT) against ONNX Runtime (tests/models)
 #   python       CLI contract and error-handling tests (tests/python)
-#   asan         the runtime tests (loader, planner, every bad-input case, concurrent runs)
+#   asan         the runtime tests (loader, planner, every bad-input case, concurrent runs), the graph
+#                pass tests and the NCHWc kernel tests
 #                rebuilt with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
 #
 # usage: bash scripts/test.sh [ctest] [conformance] [models] [python] [asan]    (default: all)
@@ -147,18 +148,22 @@ if want python; then
 fi
 
 if want asan; then
-  banner "asan (runtime tests under AddressSanitizer + UBSan)"
+  banner "asan (runtime, pass and NCHWc tests under AddressSanitizer + UBSan)"
   t=$SECONDS
   A=$ROOT/${BUILD_DIR}-asan
   launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   if cmake -S . -B "$A" -DCMAKE_BUILD_TYPE=Debug -DORTL_SANITIZE=ON -DORTL_BUILD_BENCH=OFF -DORTL_BUILD_PYTHON=OFF \
       "${launcher[@]}" >"$A.configure.log" 2>&1 &&
-    cmake --build "$A" --target test_runtime -j "$JOBS" >"$A.build.log" 2>&1; then
-    "$A/tests/test_runtime" --gtest_brief=1 2>&1 | tee "$B/asan.log" | tail -n 5
-    rc=${PIPESTATUS[0]}
-    detail=$(grep -E 'PASSED|FAILED' "$B/asan.log" | head -1)
-    if ((rc == 0)); then record asan PASS $((SECONDS - t)) "$detail"; else record asan FAIL $((SECONDS - t)) "${detail:-exit $rc} (log: $BUILD_DIR/asan.log)"; fi
+    cmake --build "$A" --target test_runtime test_passes test_nchwc -j "$JOBS" >"$A.build.log" 2>&1; then
+    rc=0
+    : >"$B/asan.log"
+    for t_bin in test_runtime test_passes test_nchwc; do
+      "$A/tests/$t_bin" --gtest_brief=1 >>"$B/asan.log" 2>&1 || rc=1
+    done
+    tail -n 5 "$B/asan.log"
+    detail="$(grep -cE '^\[  PASSED  \]' "$B/asan.log") of 3 binaries passed: test_runtime, test_passes, test_nchwc"
+    if ((rc == 0)); then record asan PASS $((SECONDS - t)) "$detail"; else record asan FAIL $((SECONDS - t)) "$detail (log: $BUILD_DIR/asan.log)"; fi
   else
     tail -n 20 "$A.build.log"
     record asan FAIL $((SECONDS - t)) "sanitizer build failed (log: ${BUILD_DIR}-asan.build.log)"
