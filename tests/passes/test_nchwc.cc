@@ -8,6 +8,8 @@
 namespace ortl::test {
 namespace {
 
+// Winograd (taken by some 3x3 convs here) rounds differently from the plain conv: about 1e-4 on
+// outputs of order 1, so the comparisons allow 1e-3.
 constexpr int kLevel = 2;
 
 onnx::NodeProto& conv(ModelBuilder& b, const std::string& x, const std::string& y, int64_t c_in, int64_t c_out,
@@ -54,7 +56,7 @@ TEST(Nchwc, ConvChainRunsBlockedWithReordersOnlyAtTheBorders) {
   b.node("GlobalAveragePool", {"p"}, {"g"});
   b.node("Flatten", {"g"}, {"y"});
   b.output("y", DType::kFloat);
-  const Result r = optimize_and_compare(b, {{"x", make_rand({2, 3, 15, 17}, 3)}}, 1e-4f, kLevel);
+  const Result r = optimize_and_compare(b, {{"x", make_rand({2, 3, 15, 17}, 3)}}, 1e-3f, kLevel);
   EXPECT_EQ(r.stats.nchwc_convs, 5);
   EXPECT_EQ(count_domain_op(*r.optimized, "NchwcConv"), 5);
   EXPECT_EQ(count_domain_op(*r.optimized, "NchwcMaxPool"), 1);
@@ -84,7 +86,7 @@ TEST(Nchwc, ValuesReadOutsideTheRegionAreReorderedOnce) {
   b.output("na", DType::kFloat);
   b.output("c", DType::kFloat);
   b.output("a", DType::kFloat);  // a graph output as well
-  const Result r = optimize_and_compare(b, {{"x", make_rand({1, 20, 7, 5}, 32)}}, 1e-4f, kLevel);
+  const Result r = optimize_and_compare(b, {{"x", make_rand({1, 20, 7, 5}, 32)}}, 1e-3f, kLevel);
   EXPECT_EQ(r.stats.nchwc_convs, 2);
   EXPECT_EQ(count_domain_op(*r.optimized, "ReorderToNchwc"), 1);
   EXPECT_EQ(count_domain_op(*r.optimized, "ReorderFromNchwc"), 2);  // a and c
@@ -119,7 +121,7 @@ TEST(Nchwc, WhatTheLayoutCannotTakeStaysNchw) {
   b.output("c", DType::kFloat);
   b.output("d", DType::kFloat);
   const Result r = optimize_and_compare(b, {{"x", make_rand({1, 16, 8, 8}, 52)}, {"wx", make_rand({32, 16, 3, 3}, 53)}},
-                                        1e-4f, kLevel);
+                                        1e-3f, kLevel);
   EXPECT_EQ(r.stats.nchwc_convs, 0);
   EXPECT_EQ(count_domain_op(*r.optimized, "ReorderToNchwc"), 0);
 }
@@ -133,7 +135,7 @@ TEST(Nchwc, ResidualFromAPlainValueOfDeclaredShapeIsReordered) {
   b.node("Relu", {"s"}, {"y"});
   b.output("y", DType::kFloat);
   const Result r = optimize_and_compare(b, {{"x", make_rand({1, 16, 5, 5}, 61)}, {"z", make_rand({1, 32, 5, 5}, 62)}},
-                                        1e-4f, kLevel);
+                                        1e-3f, kLevel);
   EXPECT_EQ(r.stats.nchwc_convs, 1);
   EXPECT_EQ(r.stats.fused_conv_add, 1);
   EXPECT_EQ(count_domain_op(*r.optimized, "ReorderToNchwc"), 2);  // x and z
