@@ -6,7 +6,8 @@
 // call (weights that are graph inputs). Names: conv/<impl>/<shape>; label = path taken.
 // `conv/ortl_nchwc/<shape>` is the blocked-layout direct conv (kernels/nchwc) on the group-1
 // shapes: x already NCHWc (NCHW for 3-channel images, input_nchw), weights packed once, the
-// reorders outside the timed loop like oneDNN's.
+// reorders outside the timed loop like oneDNN's. `conv/ortl_nchwc_silu/<shape>` adds a fused SiLU
+// (EfficientNet's Conv + SiLU).
 // Counters: FLOPS (direct-conv FLOPs: 2 MACs per weight tap per output element, as a rate, also for
 // Winograd) and bytes/s (x + w + y once).
 #include <benchmark/benchmark.h>
@@ -84,6 +85,9 @@ constexpr ConvShape kShapes[] = {
     {"rn50_1x1_s2_256to128", 256, 56, 56, 128, 1, 2, 0, 1},
     {"rn50_1x1_512to128", 512, 28, 28, 128, 1, 1, 0, 1},
     {"rn50_1x1_1024to256", 1024, 14, 14, 256, 1, 1, 0, 1},
+    // EfficientNet-B0 expansion convs (followed by SiLU).
+    {"effb0_1x1_112to672_14", 112, 14, 14, 672, 1, 1, 0, 1},
+    {"effb0_1x1_192to1152_7", 192, 7, 7, 1152, 1, 1, 0, 1},
 };
 
 void set_counters(benchmark::State& state, const ConvShape& s) {
@@ -132,7 +136,7 @@ void bm_ortl(benchmark::State& state, const k::GemmF32Impl* gemm, ConvShape s, b
   set_counters(state, s);
 }
 
-void bm_nchwc(benchmark::State& state, ConvShape s) {
+void bm_nchwc(benchmark::State& state, ConvShape s, bool silu) {
   namespace nc = k::nchwc;
   nc::Conv2dParams p;
   p.c_in = s.c_in, p.c_out = s.c_out, p.ih = s.h, p.iw = s.w, p.oh = s.oh(), p.ow = s.ow();
@@ -146,8 +150,10 @@ void bm_nchwc(benchmark::State& state, ConvShape s) {
   nc::conv_pack_weights(p, w.data(), packed.data());
   std::vector<float> y(static_cast<size_t>(nc::padded(s.c_out) * p.oh * p.ow));
   k::Parallel& par = k::serial();
+  k::ConvEpilogue ep;
+  if (silu) ep.act = k::ConvEpilogue::Act::kSilu;
   for (auto _ : state) {
-    nc::conv2d(p, x.data(), packed.data(), b.data(), y.data(), {}, par);
+    nc::conv2d(p, x.data(), packed.data(), b.data(), y.data(), ep, par);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
@@ -220,7 +226,9 @@ void register_all() {
     }
     if (s.group == 1) {
       const std::string nchwc = std::string("conv/ortl_nchwc/") + s.name;
-      benchmark::RegisterBenchmark(nchwc.c_str(), bm_nchwc, s)->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark(nchwc.c_str(), bm_nchwc, s, false)->Unit(benchmark::kMicrosecond);
+      const std::string silu = std::string("conv/ortl_nchwc_silu/") + s.name;
+      benchmark::RegisterBenchmark(silu.c_str(), bm_nchwc, s, true)->Unit(benchmark::kMicrosecond);
     }
 #ifdef ORTL_BENCH_HAVE_DNNL
     const std::string name = std::string("conv/onednn/") + s.name;

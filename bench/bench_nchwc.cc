@@ -5,6 +5,7 @@
 //    picks nChw16c; its reorders happen once outside the timed loop) with an eltwise_clip
 //    post-op. ONNX Runtime's NCHWc depthwise + Clip times on this machine are in kOrtUs and
 //    reported as the counter ort_us.
+//  - nchwc/dw_silu/ortl/<shape>: the same conv with a fused SiLU (EfficientNet's activation).
 //  - nchwc/pool/ortl/<shape>: pool2d and global_pool on ResNet-50, YOLO SPPF and SE shapes.
 //  - nchwc/reorder/{to,from}/<shape>: NCHW <-> NCHWc.
 // Counters: FLOPS (2 per depthwise tap per output element; 1 per pool tap) and bytes/s.
@@ -56,7 +57,7 @@ void dw_counters(benchmark::State& state, const DwShape& s) {
   if (s.ort_us > 0) state.counters["ort_us"] = s.ort_us;
 }
 
-void bm_dw_ortl(benchmark::State& state, DwShape s) {
+void bm_dw_ortl(benchmark::State& state, DwShape s, bool silu) {
   nc::Conv2dParams p;
   p.c_in = p.c_out = s.c, p.ih = p.iw = s.h, p.oh = p.ow = s.out(), p.kh = p.kw = s.kernel;
   p.sh = p.sw = s.stride, p.ph = p.pw = s.kernel / 2, p.depthwise = true;
@@ -66,6 +67,7 @@ void bm_dw_ortl(benchmark::State& state, DwShape s) {
   std::vector<float> y(static_cast<size_t>(nc::padded(s.c) * p.oh * p.ow));
   k::ConvEpilogue ep;
   ep.act = k::ConvEpilogue::Act::kClip, ep.alpha = 0.f, ep.beta = 6.f;
+  if (silu) ep.act = k::ConvEpilogue::Act::kSilu;
   for (auto _ : state) {
     nc::dw_conv2d(p, x.data(), wp.data(), bias.data(), y.data(), ep, k::serial());
     benchmark::DoNotOptimize(y.data());
@@ -174,7 +176,9 @@ void bm_reorder(benchmark::State& state, ReorderShape s, bool to) {
 
 void register_all() {
   for (const DwShape& s : kDwShapes) {
-    benchmark::RegisterBenchmark((std::string("nchwc/dw/ortl/") + s.name).c_str(), bm_dw_ortl, s)
+    benchmark::RegisterBenchmark((std::string("nchwc/dw/ortl/") + s.name).c_str(), bm_dw_ortl, s, false)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark((std::string("nchwc/dw_silu/ortl/") + s.name).c_str(), bm_dw_ortl, s, true)
         ->Unit(benchmark::kMicrosecond);
 #ifdef ORTL_BENCH_HAVE_DNNL
     benchmark::RegisterBenchmark((std::string("nchwc/dw/onednn/") + s.name).c_str(), bm_dw_dnnl, s)

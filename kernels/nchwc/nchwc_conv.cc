@@ -34,9 +34,6 @@ struct Generic {
   static void store(float* p, V v) { std::memcpy(p, &v, sizeof(v)); }
   static V fmadd(V a, V b, V c) { return a * b + c; }
   static V add(V a, V b) { return a + b; }
-  static V max(V a, V b) { return a > b ? a : b; }
-  static V min(V a, V b) { return a < b ? a : b; }
-  static V leaky(V v, V alpha) { return v < zero() ? v * alpha : v; }
 };
 
 }  // namespace

@@ -26,13 +26,6 @@ struct Avx512 {
   static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
   static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
-  // The zero-masked forms: the plain ones expand through _mm512_undefined_ps, which GCC 12
-  // reports as -Wmaybe-uninitialized.
-  static V max(V a, V b) { return _mm512_maskz_max_ps(0xFFFF, a, b); }
-  static V min(V a, V b) { return _mm512_maskz_min_ps(0xFFFF, a, b); }
-  static V leaky(V v, V alpha) {
-    return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), v, alpha);
-  }
 };
 
 }  // namespace

@@ -15,12 +15,15 @@
 // Taps whose input row is outside are skipped per output row; columns whose taps all read inside
 // the row run P-wide tiles, border columns P = 1 tiles that skip the outside taps (measured
 // faster than P-wide border tiles with per-pixel tap ranges: 3x3 256ch 14x14 2155 vs 2665 us).
-// Fewer than P pixels left take a smaller-P instantiation. A 1x1 stride-1 unpadded conv is one
-// long row of IH * IW pixels, so tiles never break at row ends (7x7 / 14x14 planes).
+// Fewer than P pixels left take a smaller-P instantiation (a short row's small remainder is
+// evened out with the tile before it: 14 = 7 + 7). Rows up to 28 wide with horizontal padding
+// run on a zero-padded copy of x, so they have no border columns (see run). A 1x1 stride-1
+// unpadded conv is one long row of IH * IW pixels, so tiles never break at row ends (7x7 / 14x14
+// planes).
 //
 // Epilogue in registers: bias is the accumulator's start, sum (laid out like y) is added before
-// the store, Relu / Clip / LeakyRelu are applied before the store; SiLU / HardSwish run
-// conv_epilogue_row on the stored P * 16 floats (the per-ISA vector exp).
+// the store, then the activation (nchwc_epilogue_impl.h: every ConvEpilogue act, SiLU's exp
+// included) on the accumulator. EfficientNet's 1x1 16x112->96 + SiLU: 907 -> 663 us.
 //
 // Threads take (batch, output block group, output row, row segment) items. Each output element's
 // K order is the same whatever the tile or segment it falls in, so results never depend on the
@@ -28,7 +31,7 @@
 //
 // Traits interface: V, kW, kObMax (widest tile in blocks), pmax(ob) (pixels of the ob-block
 // tile), ob_max(stride-1 1x1, C_in) (the tile chosen for a conv), zero, set1, load, store, fmadd,
-// add, max, min, leaky(v, alpha).
+// add (activations: nchwc_epilogue_impl.h on the plain GCC vector of V's size).
 #pragma once
 
 #include <algorithm>
@@ -40,6 +43,7 @@
 
 #include "kernels/conv/conv.h"
 #include "kernels/nchwc/nchwc.h"
+#include "kernels/nchwc/nchwc_epilogue_impl.h"
 
 namespace ortl::kernels::nchwc_detail {
 
@@ -88,7 +92,40 @@ constexpr int kModes = 5;
 constexpr bool mode_nchw(int m) { return m >= 3; }
 constexpr int mode_stride(int m) { return m == 0 ? 1 : (m == 1 || m == 4) ? 2 : 0; }
 
-template <class VT, int kMode, int P, int OB>
+// A tile's accumulators, [pixel][output block][vector].
+template <class VT, int P, int OB>
+struct Acc {
+  typename VT::V v[P][OB][kBlock / VT::kW];
+};
+
+// y = act(acc + sum) for the whole tile; act works on the plain GCC vector of V's size (__m256 /
+// __m512 carry may_alias, which a template argument drops with a warning).
+template <class VT, int P, int OB, class F>
+__attribute__((always_inline)) inline void store_acc(const Geometry& g, const Tile& t, const Acc<VT, P, OB>& a, F act) {
+  using V = typename VT::V;
+  using PV = typename nchwc_epi::FloatVec<sizeof(V)>::type;
+  const bool sum = t.sum != nullptr;
+#pragma GCC unroll 16
+  for (int o = 0; o < OB; ++o) {
+#pragma GCC unroll 16
+    for (int p = 0; p < P; ++p) {
+#pragma GCC unroll 4
+      for (int v = 0; v < kBlock / VT::kW; ++v) {
+        const int64_t off = o * g.y_ob + p * kBlock + v * VT::kW;
+        const V r = sum ? VT::add(a.v[p][o][v], VT::load(t.sum + off)) : a.v[p][o][v];
+        VT::store(t.y + off, (V)act((PV)r));
+      }
+    }
+  }
+}
+
+template <bool kSilu, class VT, int P, int OB>
+__attribute__((noinline)) void store_transcendental(const Geometry& g, const Tile& t, Acc<VT, P, OB> a) {
+  using PV = typename nchwc_epi::FloatVec<sizeof(typename VT::V)>::type;
+  store_acc(g, t, a, [](PV r) { return kSilu ? nchwc_epi::silu(r) : nchwc_epi::hard_swish(r); });
+}
+
+template <class VT, int kMode, int P, int OB, bool kTrans>
 void tile(const Geometry& g, const Tile& t) {
   using V = typename VT::V;
   constexpr int kNv = kBlock / VT::kW;
@@ -97,7 +134,8 @@ void tile(const Geometry& g, const Tile& t) {
   const int64_t icpb = kNchw ? g.icpb : kBlock;
   const int64_t x_ic = kNchw ? g.x_ic : 1;
   const int64_t x_pix = kStride != 0 ? kStride * (kNchw ? 1 : kBlock) : g.x_pix;
-  V acc[P][OB][kNv];
+  Acc<VT, P, OB> box;
+  auto& acc = box.v;
   for (int o = 0; o < OB; ++o) {
     for (int v = 0; v < kNv; ++v) {
       const V b = t.bias ? VT::load(t.bias + o * kBlock + v * VT::kW) : VT::zero();
@@ -136,58 +174,58 @@ void tile(const Geometry& g, const Tile& t) {
       }
     }
   }
-  // One switch per tile, each case fully unrolled, so the accumulators stay in registers.
+  // One switch per tile, each case fully unrolled, so the accumulators stay in registers. SiLU
+  // and HardSwish are inlined only in the kTrans instantiations (stride-1 NCHWc convs with those
+  // activations: EfficientNet's): inlined in every tile, their code made GCC keep the
+  // accumulators on the stack (1x1 2048ch 7x7, no activation: 920 -> 965 us; 16x112->96: 377 ->
+  // 391). Other tiles run them out of line on a copy of the tile (16x112->96 +SiLU: 733 us, 660
+  // inlined).
   using Act = ConvEpilogue::Act;
-  const V lo = VT::set1(g.alpha), hi = VT::set1(g.beta);
-  auto store_all = [&](auto act) __attribute__((always_inline)) {
-    const bool sum = t.sum != nullptr;
-#pragma GCC unroll 16
-    for (int o = 0; o < OB; ++o) {
-#pragma GCC unroll 16
-      for (int p = 0; p < P; ++p) {
-#pragma GCC unroll 4
-        for (int v = 0; v < kNv; ++v) {
-          const int64_t off = o * g.y_ob + p * kBlock + v * VT::kW;
-          const V r = sum ? VT::add(acc[p][o][v], VT::load(t.sum + off)) : acc[p][o][v];
-          VT::store(t.y + off, act(r));
-        }
-      }
-    }
-  };
+  using PV = typename nchwc_epi::FloatVec<sizeof(V)>::type;
+  const PV lo = nchwc_epi::splat<PV>(g.alpha), hi = nchwc_epi::splat<PV>(g.beta);
   switch (g.act) {
-    case Act::kRelu: store_all([](V r) { return VT::max(r, VT::zero()); }); break;
-    case Act::kClip: store_all([&](V r) { return VT::min(VT::max(r, lo), hi); }); break;
-    case Act::kLeakyRelu: store_all([&](V r) { return VT::leaky(r, lo); }); break;
-    default: store_all([](V r) { return r; }); break;
-  }
-  if (g.act == Act::kSilu || g.act == Act::kHardSwish) {
-    ConvEpilogue act_only = *g.ep;
-    act_only.sum = nullptr;
-    for (int o = 0; o < OB; ++o) conv_epilogue_row(t.y + o * g.y_ob, nullptr, P * kBlock, 0.f, act_only);
+    case Act::kRelu: store_acc(g, t, box, [](PV r) { return nchwc_epi::vmax(r, PV{}); }); break;
+    case Act::kClip: store_acc(g, t, box, [&](PV r) { return nchwc_epi::vmin(nchwc_epi::vmax(r, lo), hi); }); break;
+    case Act::kLeakyRelu: store_acc(g, t, box, [&](PV r) { return r < 0.f ? r * lo : r; }); break;
+    case Act::kHardSwish:
+      if constexpr (kTrans) {
+        store_acc(g, t, box, [](PV r) { return nchwc_epi::hard_swish(r); });
+      } else {
+        store_transcendental<false>(g, t, box);
+      }
+      break;
+    case Act::kSilu:
+      if constexpr (kTrans) {
+        store_acc(g, t, box, [](PV r) { return nchwc_epi::silu(r); });
+      } else {
+        store_transcendental<true>(g, t, box);
+      }
+      break;
+    default: store_acc(g, t, box, [](PV r) { return r; }); break;
   }
 }
 
-template <class VT, int kMode, int P, int OB>
+template <class VT, int kMode, int P, int OB, bool kTrans>
 constexpr TileFn pick_tile() {
   if constexpr (P > VT::pmax(OB)) {
     return nullptr;
   } else {
-    return &tile<VT, kMode, P, OB>;
+    return &tile<VT, kMode, P, OB, kTrans>;
   }
 }
 
 constexpr int kPmaxAll = 16;
 using TileRow = std::array<TileFn, kPmaxAll + 1>;  // [P], P = 0 unused
 
-template <class VT, int kMode, int OB, int... Ps>
+template <class VT, int kMode, int OB, bool kTrans, int... Ps>
 constexpr TileRow make_row(std::integer_sequence<int, Ps...>) {
-  return TileRow{nullptr, pick_tile<VT, kMode, Ps + 1, OB>()...};
+  return TileRow{nullptr, pick_tile<VT, kMode, Ps + 1, OB, kTrans>()...};
 }
 
 // [OB][P] for one mode; OB = 0 unused.
-template <class VT, int kMode, int... OBs>
+template <class VT, int kMode, bool kTrans, int... OBs>
 constexpr std::array<TileRow, sizeof...(OBs) + 1> make_table(std::integer_sequence<int, OBs...>) {
-  return {TileRow{}, make_row<VT, kMode, OBs + 1>(std::make_integer_sequence<int, kPmaxAll>())...};
+  return {TileRow{}, make_row<VT, kMode, OBs + 1, kTrans>(std::make_integer_sequence<int, kPmaxAll>())...};
 }
 
 template <class VT>
@@ -195,8 +233,11 @@ struct Conv {
   static_assert(VT::pmax(1) <= kPmaxAll);
   using Table = std::array<TileRow, VT::kObMax + 1>;
   static constexpr auto kObs = std::make_integer_sequence<int, VT::kObMax>();
-  static constexpr Table kTables[kModes] = {make_table<VT, 0>(kObs), make_table<VT, 1>(kObs), make_table<VT, 2>(kObs),
-                                            make_table<VT, 3>(kObs), make_table<VT, 4>(kObs)};
+  static constexpr Table kTables[kModes] = {make_table<VT, 0, false>(kObs), make_table<VT, 1, false>(kObs),
+                                            make_table<VT, 2, false>(kObs), make_table<VT, 3, false>(kObs),
+                                            make_table<VT, 4, false>(kObs)};
+  // Mode 0 with SiLU / HardSwish inlined.
+  static constexpr Table kTransTable = make_table<VT, 0, true>(kObs);
 
   static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
   // Taps j in [0, k) with 0 <= base + j * d < n: an interval [lo, hi).
@@ -215,6 +256,31 @@ struct Conv {
     if (p.kh == 1 && p.kw == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && p.oh == p.ih && p.ow == p.iw) {
       p.iw = p.ow = p.ih * p.iw;
       p.ih = p.oh = 1;
+    }
+    // Narrow rows with horizontal padding: x is copied once into a buffer padded with zero columns
+    // so every column runs in full-width tiles (a 7-wide row of a padded 3x3 was two P = 1 border
+    // tiles, latency-bound on their 2 accumulators, and a 5-pixel tile; rows of the padded copy
+    // keep the vertical tap skipping). 3x3 512ch 7x7: 2450-2630 -> 1950-1990 us; 3x3 s2 128ch
+    // 56 -> 28: 2280-2360 -> 2120-2190 (the copy: 1.6 MB).
+    if (!nchw && p.pw > 0 && p.ow <= 28) {
+      const int64_t piw = (p.ow - 1) * p.sw + (p.kw - 1) * p.dw + 1;
+      const int64_t planes = p.batch * nchwc::blocks(p.c_in);
+      float* xp = thread_scratch_f32(2, planes * p.ih * piw * kBlock);
+      par.for_range(planes, static_cast<double>(p.ih * piw) / 4.0, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin * p.ih; r < end * p.ih; ++r) {
+          const float* src = x + r * p.iw * kBlock;
+          float* dst = xp + r * piw * kBlock;
+          for (int64_t c = 0; c < piw; ++c) {
+            const int64_t ic = c - p.pw;
+            if (ic >= 0 && ic < p.iw) {
+              std::copy(src + ic * kBlock, src + (ic + 1) * kBlock, dst + c * kBlock);
+            } else {
+              std::fill(dst + c * kBlock, dst + (c + 1) * kBlock, 0.f);
+            }
+          }
+        }
+      });
+      x = xp, p.iw = piw, p.pw = 0;
     }
     const int mode = nchw ? (p.sw == 2 && p.ow > 1 ? 4 : 3) : (p.sw == 1 || p.ow == 1 ? 0 : p.sw == 2 ? 1 : 2);
     const int64_t cbo = nchwc::blocks(p.c_out), plane = p.ih * p.iw;
@@ -261,13 +327,15 @@ struct Conv {
     // 13 MB of input: 14.4-15.9 -> 10.5-13.2 ms, memory-bound and noisy); otherwise one group
     // sweeps all rows with its weights cached.
     const bool rows_outer = g.w_ob * cbo < x_image;
+    const bool trans = ep.act == ConvEpilogue::Act::kSilu || ep.act == ConvEpilogue::Act::kHardSwish;
+    const Table& table = trans && mode == 0 ? kTransTable : kTables[mode];
     par.for_range(rows * segs, macs / 15.0, [&](int64_t begin, int64_t end) {
       for (int64_t item = begin; item < end; ++item) {
         const int64_t seg = item % segs, n = item / segs / p.oh / groups;
         const int64_t oh = rows_outer ? item / segs / groups % p.oh : item / segs % p.oh;
         const int64_t grp = rows_outer ? item / segs % groups : item / segs / p.oh % groups;
         const int64_t ob0 = cbo * grp / groups, ob = cbo * (grp + 1) / groups - ob0;
-        const TileRow& row = kTables[mode][ob];
+        const TileRow& row = table[ob];
         const int64_t c0 = seg * seg_len, c1 = std::min(p.ow, c0 + seg_len);
         Tile t;
         t.x = x + n * x_image;
@@ -290,17 +358,28 @@ struct Conv {
         };
         for (int64_t col = c0; col < std::min(c1, clo); ++col) border(col);
         t.kw0 = 0, t.kw1 = p.kw;
+        // pmax-wide tiles; in a short row (under 3 pmax) a remainder under pmax / 2 shares the
+        // last tile's pixels evenly (14 = 7 + 7, 28 = 12 + 8 + 8, not 12 + 2 / 12 + 12 + 4, whose
+        // few accumulators leave the FMA units waiting on latency). Long rows (flattened 1x1
+        // planes) keep the remainder tile: the same rule there was mixed (1x1 2048ch 7x7, 12x2:
+        // 922 -> 956 us; 160->960ch 7x7, 16x1: 150 -> 144).
         const int64_t pmax = VT::pmax(ob);
         int64_t col = std::max(c0, clo);
         const int64_t stop = std::min(c1, chi);
-        for (; col + pmax <= stop; col += pmax) {
+        const int64_t len = std::max<int64_t>(0, stop - col), rem = len % pmax;
+        const int64_t full = len / pmax - (rem != 0 && rem < pmax / 2 && len > pmax && len < 3 * pmax ? 1 : 0);
+        for (int64_t i = 0; i < full; ++i, col += pmax) {
           at(col);
           row[pmax](g, t);
         }
-        if (col < stop) {
+        const int64_t left = stop - col, half = left > pmax ? (left + 1) / 2 : left;
+        if (left > 0) {
           at(col);
-          t.kw0 = 0, t.kw1 = p.kw;
-          row[stop - col](g, t);
+          row[half](g, t);
+        }
+        if (left > half) {
+          at(col + half);
+          row[left - half](g, t);
         }
         for (col = std::max(c0, std::max(chi, clo)); col < c1; ++col) border(col);
       }

@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "kernels/conv/conv.h"
+#include "kernels/nchwc/nchwc_epilogue_impl.h"
 
 // The vector helpers are internal and inlined; no 64-byte vector crosses an ABI boundary.
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -216,30 +217,14 @@ void wino_multiply(const WinoDims& d, const float* v, const float* u, int64_t T,
   }
 }
 
-template <class N>
-inline N wino_act(N x, const ConvEpilogue& ep) {
-  using Act = ConvEpilogue::Act;
-  switch (ep.act) {
-    case Act::kRelu: return x > 0.f ? x : N{};
-    case Act::kClip: {
-      const N lo = ep.alpha - N{}, hi = ep.beta - N{};
-      x = x < lo ? lo : x;
-      return x > hi ? hi : x;
-    }
-    case Act::kLeakyRelu: return x < 0.f ? ep.alpha * x : x;
-    default: return x;
-  }
-}
-
-template <int kW>
-void wino_output(const WinoDims& d, const float* m, int64_t t0, int64_t T, int64_t k0, int64_t k1, const float* bias,
-                 float* yn, const float* sum_n, const ConvEpilogue& ep) {
+// The output transform of T tiles for one activation (a template argument: the epilogue runs on
+// each output vector in registers, nchwc_epilogue_impl.h).
+template <int kW, ConvEpilogue::Act kAct>
+void wino_output_act(const WinoDims& d, const float* m, int64_t t0, int64_t T, int64_t k0, int64_t k1,
+                     const float* bias, float* yn, const float* sum_n, const ConvEpilogue& ep) {
   using N = typename WinoNative<kW>::type;
-  using Act = ConvEpilogue::Act;
   const int64_t kpad = d.kb * 16, plane = d.oh * d.ow * 16;
-  // SiLU / HardSwish: the shared (vectorized exp) epilogue on each stored row of up to 4 pixels.
-  const bool late = ep.act == Act::kSilu || ep.act == Act::kHardSwish;
-  const bool in_reg = !late && ep.act != Act::kNone;
+  const nchwc_epi::Params<N> k(ep);
   for (int64_t t = 0; t < T; ++t) {
     const int64_t tt = t0 + t, r0 = 4 * (tt / d.tw), c0 = 4 * (tt % d.tw);
     const int rows = static_cast<int>(std::min<int64_t>(4, d.oh - r0));
@@ -267,22 +252,20 @@ void wino_output(const WinoDims& d, const float* m, int64_t t0, int64_t T, int64
           const int64_t off = off0 + ii * d.ow * 16 + h;
           for (int jj = 0; jj < cols; ++jj) {
             N x = o[ii][jj];
-            if (!late) {
-              if (sum_n) x += wv_load<N>(sum_n + off + jj * 16);
-              if (in_reg) x = wino_act(x, ep);
-            }
-            wv_store(yn + off + jj * 16, x);
+            if (sum_n) x += wv_load<N>(sum_n + off + jj * 16);
+            wv_store(yn + off + jj * 16, nchwc_epi::act<kAct>(x, k));
           }
-        }
-      }
-      if (late) {
-        for (int ii = 0; ii < rows; ++ii) {
-          const int64_t off = off0 + ii * d.ow * 16;
-          conv_epilogue_row(yn + off, sum_n ? sum_n + off : nullptr, cols * 16, 0.f, ep);
         }
       }
     }
   }
+}
+
+template <int kW>
+void wino_output(const WinoDims& d, const float* m, int64_t t0, int64_t T, int64_t k0, int64_t k1, const float* bias,
+                 float* yn, const float* sum_n, const ConvEpilogue& ep) {
+  nchwc_epi::dispatch(
+      ep.act, [&](auto a) { wino_output_act<kW, decltype(a)::value>(d, m, t0, T, k0, k1, bias, yn, sum_n, ep); });
 }
 
 // kR tiles x kNv channel blocks per register tile, on native vectors of kW floats.

@@ -143,23 +143,27 @@ TEST(NchwcConv, KernelName) {
 
 TEST(NchwcConv, CuratedShapes) {
   const Conv2dParams shapes[] = {
-      make(1, 32, 16, 7, 7, 1, 1, 0),            // flattened 1x1, 49 pixels
-      make(1, 40, 24, 14, 14, 1, 1, 0),          // odd blocks both sides
-      make(1, 64, 80, 14, 14, 1, 2, 0),          // 1x1 stride 2
-      make(1, 17, 40, 14, 14, 3, 1, 1),          // 3x3 padded
-      make(1, 16, 16, 56, 56, 3, 1, 1),          // width 56
-      make(2, 24, 5, 9, 11, 5, 1, 2),            // batch 2, 5x5, 5 outputs
-      make(1, 5, 17, 12, 13, 3, 2, 1),           // stride 2
-      make(1, 16, 64, 9, 9, 3, 1, 2, false, 2),  // dilation 2
-      make(1, 3, 32, 17, 19, 3, 2, 1, true),     // first conv: NCHW input
-      make(1, 3, 64, 30, 30, 7, 2, 3, true),     // ResNet stem
-      make(1, 32, 48, 1, 1, 1, 1, 0),            // one pixel
-      make(1, 16, 32, 7, 1, 3, 1, 1),            // width 1
-      make(1, 48, 48, 3, 3, 7, 1, 3),            // kernel wider than the input
-      make(1, 16, 16, 28, 28, 1, 1, 0),          // 784 pixels
-      make(1, 17, 20, 15, 16, 3, 3, 1),          // stride 3 (run-time pixel stride)
-      make(1, 3, 16, 15, 16, 3, 3, 1, true),     // NCHW input, stride 3
-      make(1, 3, 32, 16, 14, 5, 2, 2, true),     // NCHW input, stride 2, 5x5
+      make(1, 32, 16, 7, 7, 1, 1, 0),             // flattened 1x1, 49 pixels
+      make(1, 40, 24, 14, 14, 1, 1, 0),           // odd blocks both sides
+      make(1, 64, 80, 14, 14, 1, 2, 0),           // 1x1 stride 2
+      make(1, 17, 40, 14, 14, 3, 1, 1),           // 3x3 padded
+      make(1, 16, 16, 56, 56, 3, 1, 1),           // width 56
+      make(2, 24, 5, 9, 11, 5, 1, 2),             // batch 2, 5x5, 5 outputs
+      make(1, 5, 17, 12, 13, 3, 2, 1),            // stride 2
+      make(1, 16, 64, 9, 9, 3, 1, 2, false, 2),   // dilation 2
+      make(1, 3, 32, 17, 19, 3, 2, 1, true),      // first conv: NCHW input
+      make(1, 3, 64, 30, 30, 7, 2, 3, true),      // ResNet stem
+      make(1, 32, 48, 1, 1, 1, 1, 0),             // one pixel
+      make(1, 16, 32, 7, 1, 3, 1, 1),             // width 1
+      make(1, 48, 48, 3, 3, 7, 1, 3),             // kernel wider than the input
+      make(1, 16, 16, 28, 28, 1, 1, 0),           // 784 pixels
+      make(1, 17, 20, 15, 16, 3, 3, 1),           // stride 3 (run-time pixel stride)
+      make(1, 3, 16, 15, 16, 3, 3, 1, true),      // NCHW input, stride 3
+      make(1, 3, 32, 16, 14, 5, 2, 2, true),      // NCHW input, stride 2, 5x5
+      make(1, 40, 40, 7, 7, 3, 1, 1),             // 7-wide rows: zero-padded copy, one 7-pixel tile
+      make(2, 33, 48, 14, 14, 3, 1, 1),           // 14-wide rows: padded copy, 7 + 7 tiles
+      make(1, 24, 40, 14, 14, 3, 2, 1),           // padded copy, stride 2
+      make(1, 16, 16, 6, 13, 5, 1, 2, false, 2),  // padded copy, dilation 2
   };
   unsigned seed = 1;
   for (const Conv2dParams& p : shapes) check_case(p, Act::kNone, false, seed++);
