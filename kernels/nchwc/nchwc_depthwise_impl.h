@@ -31,31 +31,13 @@
 
 #include "kernels/nchwc/nchwc_epilogue_impl.h"
 #include "kernels/nchwc/nchwc_internal.h"
-
-// The vector type is internal and inlined; no 64-byte vector crosses an ABI boundary.
-#pragma GCC diagnostic ignored "-Wpsabi"
+#include "kernels/nchwc/nchwc_vec_impl.h"
 
 namespace ortl::kernels::nchwc {
 namespace {
 
-// Native vector width in floats: a block is 16 / kDwW vectors, computed one after the other
-// ("lane groups": every op is lane-wise, so each group is an independent depthwise conv over the
-// same pixels). A 64-byte GCC vector on AVX2 would be lowered through the stack.
-#if defined(__AVX512F__)
-constexpr int kDwW = 16;
-#elif defined(__AVX2__)
-constexpr int kDwW = 8;
-#else
-constexpr int kDwW = 4;
-#endif
-typedef float DwVec __attribute__((vector_size(kDwW * sizeof(float))));
-
-inline DwVec dw_ld(const float* p) {
-  DwVec v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-inline void dw_st(float* p, DwVec v) { std::memcpy(p, &v, sizeof(v)); }
+// A block is 16 / kVecW vectors (nchwc_vec_impl.h), computed one after the other ("lane groups":
+// every op is lane-wise, so each group is an independent depthwise conv over the same pixels).
 
 // Tile widths: 8 pixels, or 7 where the row is 7 or 14 pixels (MobileNet / EfficientNet
 // maps are 7 * 2^k wide), so the last tile of a short row is not partly wasted (5x5 on 14-wide
@@ -71,38 +53,38 @@ using DwAct = ConvEpilogue::Act;
 
 struct DwRow {
   const Conv2dParams* p;
-  const float* x;                     // input block [ih, iw, 16]
-  const float* w;                     // weights of the block [kh, kw, 16]
-  DwVec init;                         // bias vector
-  float* y;                           // output row [ow, 16] (all at the lane group's offset)
-  const float* s;                     // ep.sum row or null
-  int64_t r;                          // output row index
-  const nchwc_epi::Params<DwVec>* k;  // Clip bounds, LeakyRelu slope
+  const float* x;                    // input block [ih, iw, 16]
+  const float* w;                    // weights of the block [kh, kw, 16]
+  NVec init;                         // bias vector
+  float* y;                          // output row [ow, 16] (all at the lane group's offset)
+  const float* s;                    // ep.sum row or null
+  int64_t r;                         // output row index
+  const nchwc_epi::Params<NVec>* k;  // Clip bounds, LeakyRelu slope
 };
 
 template <DwAct kAct>
-inline DwVec dw_act(DwVec v, const nchwc_epi::Params<DwVec>& k) {
+inline NVec dw_act(NVec v, const nchwc_epi::Params<NVec>& k) {
   return nchwc_epi::act<kAct>(v, k);
 }
 
 template <DwAct kAct>
-inline DwVec dw_finish(DwVec v, const DwRow& a, const float* s) {
-  if (s) v += dw_ld(s);
+inline NVec dw_finish(NVec v, const DwRow& a, const float* s) {
+  if (s) v += nv_ld(s);
   return dw_act<kAct>(v, *a.k);
 }
 
 // Epilogue of a tile of kP accumulators (the first n stored): sum, activation, store.
 template <int kP, DwAct kAct>
-inline void dw_store_tile(const DwRow& a, DwVec* acc, int64_t c, int64_t n) {
-  const nchwc_epi::Params<DwVec> k = *a.k;
+inline void dw_store_tile(const DwRow& a, NVec* acc, int64_t c, int64_t n) {
+  const nchwc_epi::Params<NVec> k = *a.k;
   float* y = a.y + c * 16;
   if (a.s) {
     const float* s = a.s + c * 16;
     for (int q = 0; q < kP; ++q)
-      if (q < n) acc[q] += dw_ld(s + q * 16);
+      if (q < n) acc[q] += nv_ld(s + q * 16);
   }
   for (int q = 0; q < kP; ++q)
-    if (q < n) dw_st(y + q * 16, dw_act<kAct>(acc[q], k));
+    if (q < n) nv_st(y + q * 16, dw_act<kAct>(acc[q], k));
 }
 
 // kP output pixels starting at column c (all taps in range). x: first valid kernel row, at the
@@ -111,14 +93,14 @@ template <int kKw, int kSw, int kDil, int kP, DwAct kAct>
 inline void dw_tile(const DwRow& a, const float* x, const float* w, int64_t rows, int64_t xstep, int64_t c) {
   const Conv2dParams& p = *a.p;
   const int64_t kw = kKw ? kKw : p.kw, sw = kSw ? kSw : p.sw, dw = kDil ? kDil : p.dw;
-  DwVec acc[kP];
+  NVec acc[kP];
   for (int q = 0; q < kP; ++q) acc[q] = a.init;
   for (int64_t i = 0; i < rows; ++i, x += xstep, w += kw * 16) {
 #pragma GCC unroll 8
     for (int64_t b = 0; b < kw; ++b) {
-      const DwVec wv = dw_ld(w + b * 16);
+      const NVec wv = nv_ld(w + b * 16);
 #pragma GCC unroll 8
-      for (int q = 0; q < kP; ++q) acc[q] += wv * dw_ld(x + (q * sw + b * dw) * 16);
+      for (int q = 0; q < kP; ++q) acc[q] += wv * nv_ld(x + (q * sw + b * dw) * 16);
     }
   }
   dw_store_tile<kP, kAct>(a, acc, c, kP);
@@ -135,20 +117,20 @@ inline void dw_span_tile(const DwRow& a, const float* x, const float* w, int64_t
   constexpr int kSpan = (kP - 1) * kSw + (kKw - 1) * kDil + 1;
   const Conv2dParams& p = *a.p;
   const int64_t col0 = c * kSw - p.pw;
-  DwVec acc[kP];
+  NVec acc[kP];
   for (int q = 0; q < kP; ++q) acc[q] = a.init;
   const float* xc = x + col0 * 16;
   // Span entries inside the input: [jlo, jhi) (checked tiles only).
   const int jlo = static_cast<int>(std::clamp<int64_t>(-col0, 0, kSpan));
   const int jhi = static_cast<int>(std::clamp<int64_t>(p.iw - col0, 0, kSpan));
   for (int64_t i = 0; i < rows; ++i, xc += xstep, w += kKw * 16) {
-    DwVec wv[kKw];
+    NVec wv[kKw];
 #pragma GCC unroll 8
-    for (int b = 0; b < kKw; ++b) wv[b] = dw_ld(w + b * 16);
+    for (int b = 0; b < kKw; ++b) wv[b] = nv_ld(w + b * 16);
       // Input vector j feeds pixel q through tap b when q * kSw + b * kDil == j.
 #pragma GCC unroll 32
     for (int j = 0; j < kSpan; ++j) {
-      DwVec v = !kChecked || (j >= jlo && j < jhi) ? dw_ld(xc + j * 16) : DwVec{};
+      NVec v = !kChecked || (j >= jlo && j < jhi) ? nv_ld(xc + j * 16) : NVec{};
 #if defined(__AVX2__)
       // Keep v in a register: GCC would otherwise fold the load into every FMA that uses it
       // (kKw loads per input vector instead of one, and the tile becomes load-bound).
@@ -198,16 +180,16 @@ void dw_row(const DwRow& a) {
     }
   } else {
     auto border = [&](int64_t c) {
-      DwVec acc = a.init;
+      NVec acc = a.init;
       const float* x = xr;
       const float* w = wr;
       for (int64_t i = 0; i < rows; ++i, x += xstep, w += kw * 16) {
         for (int64_t b = 0; b < kw; ++b) {
           const int64_t col = c * sw + b * dw - pw;
-          if (col >= 0 && col < iw) acc += dw_ld(w + b * 16) * dw_ld(x + col * 16);
+          if (col >= 0 && col < iw) acc += nv_ld(w + b * 16) * nv_ld(x + col * 16);
         }
       }
-      dw_st(a.y + c * 16, dw_finish<kAct>(acc, a, a.s ? a.s + c * 16 : nullptr));
+      nv_st(a.y + c * 16, dw_finish<kAct>(acc, a, a.s ? a.s + c * 16 : nullptr));
     };
     for (int64_t c = 0; c < clo; ++c) border(c);
     int64_t c = clo;
@@ -228,11 +210,11 @@ inline void dw_span_tile2(const DwRow& a, const DwRow& a1, const bool* valid, in
   constexpr int kRows = 3 + kS, kSpan = (kP - 1) * kS + 3;
   const Conv2dParams& p = *a.p;
   const int64_t col0 = c * kS - p.pw;
-  DwVec acc0[kP], acc1[kP];
+  NVec acc0[kP], acc1[kP];
   for (int q = 0; q < kP; ++q) acc0[q] = acc1[q] = a.init;
-  DwVec wv[3][3];
+  NVec wv[3][3];
   for (int i = 0; i < 3; ++i)
-    for (int b = 0; b < 3; ++b) wv[i][b] = dw_ld(a.w + (i * 3 + b) * 16);
+    for (int b = 0; b < 3; ++b) wv[i][b] = nv_ld(a.w + (i * 3 + b) * 16);
   const int jlo = static_cast<int>(std::clamp<int64_t>(-col0, 0, kSpan));
   const int jhi = static_cast<int>(std::clamp<int64_t>(p.iw - col0, 0, kSpan));
 #pragma GCC unroll 8
@@ -241,7 +223,7 @@ inline void dw_span_tile2(const DwRow& a, const DwRow& a1, const bool* valid, in
     const float* xc = a.x + ((ir0 + k) * p.iw + col0) * 16;
 #pragma GCC unroll 32
     for (int j = 0; j < kSpan; ++j) {
-      DwVec v = !kChecked || (j >= jlo && j < jhi) ? dw_ld(xc + j * 16) : DwVec{};
+      NVec v = !kChecked || (j >= jlo && j < jhi) ? nv_ld(xc + j * 16) : NVec{};
       asm("" : "+v"(v));
 #pragma GCC unroll 4
       for (int b = 0; b < 3; ++b) {
@@ -334,7 +316,7 @@ void dw_conv2d_impl(const Conv2dParams& p, const float* x, const float* w, const
                     const ConvEpilogue& ep, Parallel& par) {
   const int64_t cb = blocks(p.c_out), rows = p.batch * cb * p.oh;
   if (rows <= 0 || p.ow <= 0) return;
-  const nchwc_epi::Params<DwVec> k(ep);
+  const nchwc_epi::Params<NVec> k(ep);
   const DwRowFn row_fn = dw_pick_row(p, ep.act), row2_fn = dw_pick_row2(p, ep.act);
   const int64_t in_plane = p.ih * p.iw * 16, out_plane = p.oh * p.ow * 16;
   const double cost = 0.25 * static_cast<double>(p.ow * p.kh * p.kw);
@@ -354,10 +336,10 @@ void dw_conv2d_impl(const Conv2dParams& p, const float* x, const float* w, const
       a.r = r;
       // Rows in pairs where a two-row function exists and both rows are this item range's.
       const bool pair = row2_fn != nullptr && r + 1 < p.oh && t + 1 < end;
-      for (int64_t g = 0; g < 16; g += kDwW) {
+      for (int64_t g = 0; g < 16; g += kVecW) {
         a.x = x + nb * in_plane + g;
         a.w = w + b * p.kh * p.kw * 16 + g;
-        a.init = bias ? dw_ld(bias + b * 16 + g) : DwVec{};
+        a.init = bias ? nv_ld(bias + b * 16 + g) : NVec{};
         a.y = y + yo + g;
         a.s = ep.sum ? ep.sum + yo + g : nullptr;
         (pair ? row2_fn : row_fn)(a);

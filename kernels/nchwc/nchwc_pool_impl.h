@@ -17,29 +17,13 @@
 #include <vector>
 
 #include "kernels/nchwc/nchwc.h"
-
-#pragma GCC diagnostic ignored "-Wpsabi"
+#include "kernels/nchwc/nchwc_vec_impl.h"
 
 namespace ortl::kernels::nchwc {
 namespace {
 
-// Native vector width; a block is 16 / kPoolW lane groups, each pooled on its own.
-#if defined(__AVX512F__)
-constexpr int kPoolW = 16;
-#elif defined(__AVX2__)
-constexpr int kPoolW = 8;
-#else
-constexpr int kPoolW = 4;
-#endif
-typedef float PoolVec __attribute__((vector_size(kPoolW * sizeof(float))));
-
-inline PoolVec pool_ld(const float* p) {
-  PoolVec v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-inline void pool_st(float* p, PoolVec v) { std::memcpy(p, &v, sizeof(v)); }
-inline PoolVec pool_max(PoolVec a, PoolVec b) { return a > b ? a : b; }
+// A block is 16 / kVecW lane groups (nchwc_vec_impl.h), each pooled on its own.
+inline NVec pool_max(NVec a, NVec b) { return a > b ? a : b; }
 
 // Taps [lo, hi) of one axis inside the input, and the count_include_pad count (taps inside the
 // explicit padding box [-pb, in + pe)).
@@ -57,15 +41,15 @@ inline PoolAxis pool_axis(int64_t o, int64_t k, int64_t s, int64_t d, int64_t in
   return a;
 }
 
-inline PoolVec pool_op(bool max, PoolVec a, PoolVec b) { return max ? pool_max(a, b) : a + b; }
+inline NVec pool_op(bool max, NVec a, NVec b) { return max ? pool_max(a, b) : a + b; }
 
 // Horizontal pass of one output pixel over the column buffer; the full-window 3- and 5-tap
 // cases unroll (ResNet's 3x3 s2, SPPF's 5x5 s1).
 template <bool kMax, int kKw>
-inline PoolVec pool_cols_fixed(const float* b, int64_t step) {
-  PoolVec acc = pool_ld(b);
+inline NVec pool_cols_fixed(const float* b, int64_t step) {
+  NVec acc = nv_ld(b);
 #pragma GCC unroll 8
-  for (int j = 1; j < kKw; ++j) acc = pool_op(kMax, acc, pool_ld(b + j * step));
+  for (int j = 1; j < kKw; ++j) acc = pool_op(kMax, acc, nv_ld(b + j * step));
   return acc;
 }
 
@@ -75,11 +59,11 @@ inline PoolVec pool_cols_fixed(const float* b, int64_t step) {
 // the buffer: kh + kw vector ops per output pixel instead of kh * kw (SPPF 5x5 s1: 10, not 25).
 // Reduces the valid columns [ca.lo, ca.hi) (non-empty) of a window row at b (tap j at b + j * step).
 template <bool kMax>
-inline PoolVec pool_reduce_cols(const float* b, int64_t step, const PoolAxis& ca, int64_t kw) {
+inline NVec pool_reduce_cols(const float* b, int64_t step, const PoolAxis& ca, int64_t kw) {
   if (ca.lo == 0 && ca.hi == kw && kw == 3) return pool_cols_fixed<kMax, 3>(b, step);
   if (ca.lo == 0 && ca.hi == kw && kw == 5) return pool_cols_fixed<kMax, 5>(b, step);
-  PoolVec acc = pool_ld(b + ca.lo * step);
-  for (int64_t j = ca.lo + 1; j < ca.hi; ++j) acc = pool_op(kMax, acc, pool_ld(b + j * step));
+  NVec acc = nv_ld(b + ca.lo * step);
+  for (int64_t j = ca.lo + 1; j < ca.hi; ++j) acc = pool_op(kMax, acc, nv_ld(b + j * step));
   return acc;
 }
 
@@ -90,48 +74,48 @@ void pool_rows(const Pool2dParams& p, const std::vector<PoolAxis>& cols, const f
   // Separable only at column stride 1: with stride 2 the vertical pass would reduce about as many
   // vectors as the direct window (ResNet's 3x3 s2: 3 * 112 + 3 * 56 vs 9 * 56) plus the buffer.
   const bool separable = p.sw == 1 && p.kh > 1;
-  std::vector<float> buf(separable ? static_cast<size_t>(p.iw * kPoolW) : 0);
+  std::vector<float> buf(separable ? static_cast<size_t>(p.iw * kVecW) : 0);
   float* cb = buf.data();
-  const PoolVec neutral = kMax ? PoolVec{} - std::numeric_limits<float>::infinity() : PoolVec{};
+  const NVec neutral = kMax ? NVec{} - std::numeric_limits<float>::infinity() : NVec{};
   for (int64_t t = begin; t < end; ++t) {
     const int64_t r = t % p.oh, nb = t / p.oh;
     const PoolAxis ra = pool_axis(r, p.kh, p.sh, p.dh, p.ih, p.ph, p.ph_end);
     float* yr = y + nb * out_plane + r * p.ow * 16;
     const int64_t rows = ra.hi - ra.lo;
-    for (int g = 0; g < 16; g += kPoolW) {
+    for (int g = 0; g < 16; g += kVecW) {
       const float* x0 = x + nb * in_plane + g;
       if (separable) {
         // Vertical pass: buf[col] = reduce over the valid kernel rows of x[row][col].
         for (int64_t i = ra.lo; i < ra.hi; ++i) {
           const float* xi = x0 + (r * p.sh + i * p.dh - p.ph) * p.iw * 16;
           if (i == ra.lo) {
-            for (int64_t col = 0; col < p.iw; ++col) pool_st(cb + col * kPoolW, pool_ld(xi + col * 16));
+            for (int64_t col = 0; col < p.iw; ++col) nv_st(cb + col * kVecW, nv_ld(xi + col * 16));
           } else {
             for (int64_t col = 0; col < p.iw; ++col)
-              pool_st(cb + col * kPoolW, pool_op(kMax, pool_ld(cb + col * kPoolW), pool_ld(xi + col * 16)));
+              nv_st(cb + col * kVecW, pool_op(kMax, nv_ld(cb + col * kVecW), nv_ld(xi + col * 16)));
           }
         }
       }
       for (int64_t c = 0; c < p.ow; ++c) {
         const PoolAxis& ca = cols[static_cast<size_t>(c)];
         const int64_t valid = rows * (ca.hi - ca.lo);
-        PoolVec acc = neutral;
+        NVec acc = neutral;
         if (valid > 0 && separable) {  // horizontal pass over the buffer
-          acc = pool_reduce_cols<kMax>(cb + (c * p.sw - p.pw) * kPoolW, p.dw * kPoolW, ca, p.kw);
+          acc = pool_reduce_cols<kMax>(cb + (c * p.sw - p.pw) * kVecW, p.dw * kVecW, ca, p.kw);
         } else if (valid > 0) {  // direct: the window's valid rows straight from x
           for (int64_t i = ra.lo; i < ra.hi; ++i) {
             const float* xi = x0 + ((r * p.sh + i * p.dh - p.ph) * p.iw + c * p.sw - p.pw) * 16;
-            const PoolVec v = pool_reduce_cols<kMax>(xi, p.dw * 16, ca, p.kw);
+            const NVec v = pool_reduce_cols<kMax>(xi, p.dw * 16, ca, p.kw);
             acc = i == ra.lo ? v : pool_op(kMax, acc, v);
           }
         }
         if constexpr (kMax) {
-          if (valid == 0) acc = PoolVec{} + std::numeric_limits<float>::lowest();
+          if (valid == 0) acc = NVec{} + std::numeric_limits<float>::lowest();
         } else {
           const int64_t n = p.count_include_pad ? ra.padded * ca.padded : valid;
           acc *= n > 0 ? 1.f / static_cast<float>(n) : std::numeric_limits<float>::quiet_NaN();
         }
-        pool_st(yr + c * 16 + g, acc);
+        nv_st(yr + c * 16 + g, acc);
       }
     }
   }
@@ -156,29 +140,29 @@ void global_pool_impl(int64_t n, int64_t c, int64_t hw, bool max, const float* x
   const int64_t planes = n * blocks(c);
   if (planes <= 0) return;
   par.for_range(planes, 0.3 * static_cast<double>(hw), [&](int64_t begin, int64_t end) {
-    for (int64_t bg = begin * 16; bg < end * 16; bg += kPoolW) {
+    for (int64_t bg = begin * 16; bg < end * 16; bg += kVecW) {
       const int64_t b = bg / 16, g = bg % 16;
       const float* xb = x + b * hw * 16 + g;
-      const PoolVec init = max ? PoolVec{} - std::numeric_limits<float>::infinity() : PoolVec{};
-      PoolVec a0 = init, a1 = init, a2 = init, a3 = init;
+      const NVec init = max ? NVec{} - std::numeric_limits<float>::infinity() : NVec{};
+      NVec a0 = init, a1 = init, a2 = init, a3 = init;
       int64_t i = 0;
       if (max) {
         for (; i + 4 <= hw; i += 4) {
-          a0 = pool_max(a0, pool_ld(xb + i * 16)), a1 = pool_max(a1, pool_ld(xb + i * 16 + 16));
-          a2 = pool_max(a2, pool_ld(xb + i * 16 + 32)), a3 = pool_max(a3, pool_ld(xb + i * 16 + 48));
+          a0 = pool_max(a0, nv_ld(xb + i * 16)), a1 = pool_max(a1, nv_ld(xb + i * 16 + 16));
+          a2 = pool_max(a2, nv_ld(xb + i * 16 + 32)), a3 = pool_max(a3, nv_ld(xb + i * 16 + 48));
         }
-        for (; i < hw; ++i) a0 = pool_max(a0, pool_ld(xb + i * 16));
+        for (; i < hw; ++i) a0 = pool_max(a0, nv_ld(xb + i * 16));
         a0 = pool_max(pool_max(a0, a1), pool_max(a2, a3));
       } else {
         for (; i + 4 <= hw; i += 4) {
-          a0 += pool_ld(xb + i * 16), a1 += pool_ld(xb + i * 16 + 16);
-          a2 += pool_ld(xb + i * 16 + 32), a3 += pool_ld(xb + i * 16 + 48);
+          a0 += nv_ld(xb + i * 16), a1 += nv_ld(xb + i * 16 + 16);
+          a2 += nv_ld(xb + i * 16 + 32), a3 += nv_ld(xb + i * 16 + 48);
         }
-        for (; i < hw; ++i) a0 += pool_ld(xb + i * 16);
+        for (; i < hw; ++i) a0 += nv_ld(xb + i * 16);
         a0 = ((a0 + a1) + (a2 + a3)) * (hw > 0 ? 1.f / static_cast<float>(hw) : 0.f);
       }
-      if (hw == 0) a0 = PoolVec{};
-      pool_st(y + b * 16 + g, a0);
+      if (hw == 0) a0 = NVec{};
+      nv_st(y + b * 16 + g, a0);
     }
   });
 }

@@ -15,44 +15,26 @@
 #include <cstring>
 
 #include "kernels/nchwc/nchwc.h"
-
-// The vector type is internal and inlined; no 64-byte vector crosses an ABI boundary.
-#pragma GCC diagnostic ignored "-Wpsabi"
+#include "kernels/nchwc/nchwc_vec_impl.h"
 
 namespace ortl::kernels::nchwc {
 namespace {
 
 constexpr int64_t kReorderChunk = 256;  // pixels per task: 16 rows x 1 KiB read, 16 KiB written
 
-// Native vector width (floats): tiles are transposed as (16 / kReoW)^2 blocks of kReoW x kReoW.
-#if defined(__AVX512F__)
-constexpr int kReoW = 16;
-#elif defined(__AVX2__)
-constexpr int kReoW = 8;
-#else
-constexpr int kReoW = 4;
-#endif
-typedef float ReoVec __attribute__((vector_size(kReoW * sizeof(float))));
-
-inline ReoVec reo_ld(const float* p) {
-  ReoVec v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-inline void reo_st(float* p, const ReoVec& v) { std::memcpy(p, &v, sizeof(v)); }
-
-// r[i] (kReoW rows) -> r[j] holds column j: the usual unpack / shuffle / lane-permute ladders,
+// Tiles are transposed as (16 / kVecW)^2 blocks of kVecW x kVecW (nchwc_vec_impl.h).
+// r[i] (kVecW rows) -> r[j] holds column j: the usual unpack / shuffle / lane-permute ladders,
 // written as vector-extension shuffles (GCC 12's AVX-512 intrinsics warn about _mm512_undefined).
 #if defined(__AVX512F__)
-inline void reo_transpose(ReoVec* r) {  // 64 shuffles: unpck ps, unpck pd, 2 rounds of shuf_f32x4
-  ReoVec t[16], u[16];
+inline void reo_transpose(NVec* r) {  // 64 shuffles: unpck ps, unpck pd, 2 rounds of shuf_f32x4
+  NVec t[16], u[16];
   for (int i = 0; i < 8; ++i) {
-    const ReoVec a = r[2 * i], b = r[2 * i + 1];
+    const NVec a = r[2 * i], b = r[2 * i + 1];
     t[2 * i] = __builtin_shufflevector(a, b, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
     t[2 * i + 1] = __builtin_shufflevector(a, b, 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
   }
   for (int i = 0; i < 4; ++i) {
-    const ReoVec t0 = t[4 * i], t1 = t[4 * i + 1], t2 = t[4 * i + 2], t3 = t[4 * i + 3];
+    const NVec t0 = t[4 * i], t1 = t[4 * i + 1], t2 = t[4 * i + 2], t3 = t[4 * i + 3];
     u[4 * i] = __builtin_shufflevector(t0, t2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
     u[4 * i + 1] = __builtin_shufflevector(t0, t2, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
     u[4 * i + 2] = __builtin_shufflevector(t1, t3, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
@@ -62,8 +44,8 @@ inline void reo_transpose(ReoVec* r) {  // 64 shuffles: unpck ps, unpck pd, 2 ro
 #define ORTL_REO_EVEN(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
 #define ORTL_REO_ODD(a, b) __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31)
   for (int j = 0; j < 4; ++j) {
-    const ReoVec v0 = ORTL_REO_EVEN(u[j], u[4 + j]), v1 = ORTL_REO_ODD(u[j], u[4 + j]);
-    const ReoVec v2 = ORTL_REO_EVEN(u[8 + j], u[12 + j]), v3 = ORTL_REO_ODD(u[8 + j], u[12 + j]);
+    const NVec v0 = ORTL_REO_EVEN(u[j], u[4 + j]), v1 = ORTL_REO_ODD(u[j], u[4 + j]);
+    const NVec v2 = ORTL_REO_EVEN(u[8 + j], u[12 + j]), v3 = ORTL_REO_ODD(u[8 + j], u[12 + j]);
     r[j] = ORTL_REO_EVEN(v0, v2);
     r[8 + j] = ORTL_REO_ODD(v0, v2);
     r[4 + j] = ORTL_REO_EVEN(v1, v3);
@@ -73,8 +55,8 @@ inline void reo_transpose(ReoVec* r) {  // 64 shuffles: unpck ps, unpck pd, 2 ro
 #undef ORTL_REO_ODD
 }
 #elif defined(__AVX2__)
-inline void reo_transpose(ReoVec* r) {  // 24 shuffles: unpck ps, shufps, vperm2f128
-  ReoVec t[8], u[8];
+inline void reo_transpose(NVec* r) {  // 24 shuffles: unpck ps, shufps, vperm2f128
+  NVec t[8], u[8];
   for (int i = 0; i < 4; ++i) {
     t[2 * i] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
     t[2 * i + 1] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
@@ -91,11 +73,9 @@ inline void reo_transpose(ReoVec* r) {  // 24 shuffles: unpck ps, shufps, vperm2
   }
 }
 #else
-inline void reo_transpose(ReoVec* r) {  // 8 shuffles: unpck ps, movlhps / movhlps
-  const ReoVec t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 1, 5),
-               t1 = __builtin_shufflevector(r[0], r[1], 2, 6, 3, 7);
-  const ReoVec t2 = __builtin_shufflevector(r[2], r[3], 0, 4, 1, 5),
-               t3 = __builtin_shufflevector(r[2], r[3], 2, 6, 3, 7);
+inline void reo_transpose(NVec* r) {  // 8 shuffles: unpck ps, movlhps / movhlps
+  const NVec t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 1, 5), t1 = __builtin_shufflevector(r[0], r[1], 2, 6, 3, 7);
+  const NVec t2 = __builtin_shufflevector(r[2], r[3], 0, 4, 1, 5), t3 = __builtin_shufflevector(r[2], r[3], 2, 6, 3, 7);
   r[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
   r[1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
   r[2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
@@ -104,7 +84,7 @@ inline void reo_transpose(ReoVec* r) {  // 8 shuffles: unpck ps, movlhps / movhl
 #endif
 
 // src: `lanes` rows (stride hw) from pixel p0 on; dst: np (<= 16) pixels of one block, pad
-// lanes zero. Full tiles are register transposes of kReoW x kReoW blocks (lane group lg, pixel
+// lanes zero. Full tiles are register transposes of kVecW x kVecW blocks (lane group lg, pixel
 // group pg); a chunk's last np % 16 pixels are element copies (cheaper than a padded transpose
 // for the 1-pixel tail of a 7x7 map).
 inline void to_tile(const float* src, int64_t hw, int64_t lanes, int64_t np, float* dst) {
@@ -114,12 +94,12 @@ inline void to_tile(const float* src, int64_t hw, int64_t lanes, int64_t np, flo
     }
     return;
   }
-  for (int lg = 0; lg < 16; lg += kReoW) {
-    for (int pg = 0; pg < 16; pg += kReoW) {
-      ReoVec r[kReoW];
-      for (int l = 0; l < kReoW; ++l) r[l] = lg + l < lanes ? reo_ld(src + (lg + l) * hw + pg) : ReoVec{};
+  for (int lg = 0; lg < 16; lg += kVecW) {
+    for (int pg = 0; pg < 16; pg += kVecW) {
+      NVec r[kVecW];
+      for (int l = 0; l < kVecW; ++l) r[l] = lg + l < lanes ? nv_ld(src + (lg + l) * hw + pg) : NVec{};
       reo_transpose(r);
-      for (int q = 0; q < kReoW; ++q) reo_st(dst + (pg + q) * 16 + lg, r[q]);
+      for (int q = 0; q < kVecW; ++q) nv_st(dst + (pg + q) * 16 + lg, r[q]);
     }
   }
 }
@@ -131,12 +111,12 @@ inline void from_tile(const float* src, int64_t hw, int64_t lanes, int64_t np, f
     }
     return;
   }
-  for (int lg = 0; lg < lanes; lg += kReoW) {
-    for (int pg = 0; pg < 16; pg += kReoW) {
-      ReoVec r[kReoW];
-      for (int q = 0; q < kReoW; ++q) r[q] = reo_ld(src + (pg + q) * 16 + lg);
+  for (int lg = 0; lg < lanes; lg += kVecW) {
+    for (int pg = 0; pg < 16; pg += kVecW) {
+      NVec r[kVecW];
+      for (int q = 0; q < kVecW; ++q) r[q] = nv_ld(src + (pg + q) * 16 + lg);
       reo_transpose(r);
-      for (int l = 0; l < kReoW && lg + l < lanes; ++l) reo_st(dst + (lg + l) * hw + pg, r[l]);
+      for (int l = 0; l < kVecW && lg + l < lanes; ++l) nv_st(dst + (lg + l) * hw + pg, r[l]);
     }
   }
 }
