@@ -5,21 +5,34 @@
 // linker into a path that runs on a lesser CPU.
 //
 // Blocking (BLIS-style, per task): C is cut into MC x NC tasks run in parallel; each task walks
-// K in slices of at most 256, packs its A slice into MR-row panels (kc x MR, p-major) and its B
-// slice into NR-column panels (kc x NR, p-major), zero-padded at the edges, and sweeps the
-// MR x NR register tile over them: one B panel (kc x NR, <= 32 KiB) stays in L1 while the A
-// block (MC x kc) streams from L2. M == 1 or N == 1 goes to a GEMV path instead, since a
+// K in slices of at most 256 and, per slice, sweeps the MR x NR register tile over A rows (MR
+// per tile, kc p-steps) and B panels (kc x NR, p-major). Loop order: row tile outer, B panel
+// inner, so the tile's A rows (MR x kc, 12 KiB for 12 x 256) stay in L1 while the B block
+// (kc x NC, NC = 256: 256 KiB) streams from L2 (a 32-wide B panel of kc = 256 is all of a 32 KiB
+// L1, so keeping it there while A streams lost 5-10% on Zen 4).
+// Operands, measured on Zen 4 (bench_gemm vs oneDNN):
+//  - A (row-major op(A)) is read in place by the micro-kernel (12 row pointers' worth of L1
+//    lines) and cut into equal row tiles (M = 49: 10+10+10+10+9, not 4 x 12 + 1); packing it
+//    cost as much as the multiply for N = 64. When its row stride is a multiple of 4 KiB (all
+//    rows of a tile in one L1 set: BERT FFN-down, K = 3072) the block's rows are first copied
+//    to a padded stride. A^T is packed into MR-row panels (zero-padded), as are session-packed
+//    weights (pack_a_all: 4 x 4 register transposes).
+//  - B is packed per task and slice into NR-column panels (row by row, so the source is one
+//    prefetchable stream), except for small B with few rows (see direct_b in task), whose
+//    panels are read in place from row-major op(B).
+// M == 1 or N == 1 goes to a GEMV path instead, since a
 // register tile would waste MR (or NR) - 1 of every MR rows there. N <= NR / 2 (1x1 convs on
 // small feature maps: N = 4 pixels, M = 960 channels) turns the tile around: vectors run down an
 // A panel's MR rows and each of the N columns of B is broadcast (small_n).
-// Constant weights can be packed once for all calls (pack_a_all, GemmArgs::a_packed): each task
-// otherwise repacks its A block, which costs as much as the multiply when N is small.
+// Constant weights can be packed once for all calls (pack_a_all, GemmArgs::a_packed; pack_b_all,
+// GemmArgs::b_packed): the packed layouts depend only on kc_of(k), MR and NR.
 //
 // Traits interface: V, kW (floats per vector), zero, set1, load, store (unaligned), fmadd(a, b,
 // c) = a * b + c, mul, add, hsum.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -36,7 +49,7 @@ struct Blocked {
   static constexpr int kNr = NV * kW;
   static constexpr int64_t kKc = 256;
   static constexpr int64_t kMc = (144 + MR - 1) / MR * MR;
-  static constexpr int64_t kNc = (512 + kNr - 1) / kNr * kNr;
+  static constexpr int64_t kNc = (256 + kNr - 1) / kNr * kNr;
   // Rough single-core multiply-adds per ns, only to tell the pool what a task costs.
   static constexpr double kMacPerNs = 4.0 * kW;
 
@@ -77,6 +90,18 @@ struct Blocked {
   }
 
   // ---- packing ------------------------------------------------------------------------------
+  // dst[pp * ld + r] = src[r][p + pp] for r, pp < 4 (GCC vector shuffles: SSE on any x86-64).
+  static void transpose4(const float* const* src, int64_t p, float* dst, int64_t ld) {
+    typedef float V4 __attribute__((vector_size(16)));
+    V4 r[4];
+    for (int i = 0; i < 4; ++i) std::memcpy(&r[i], src[i] + p, sizeof(V4));
+    const V4 t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 1, 5), t1 = __builtin_shufflevector(r[2], r[3], 0, 4, 1, 5);
+    const V4 t2 = __builtin_shufflevector(r[0], r[1], 2, 6, 3, 7), t3 = __builtin_shufflevector(r[2], r[3], 2, 6, 3, 7);
+    const V4 o[4] = {__builtin_shufflevector(t0, t1, 0, 1, 4, 5), __builtin_shufflevector(t0, t1, 2, 3, 6, 7),
+                     __builtin_shufflevector(t2, t3, 0, 1, 4, 5), __builtin_shufflevector(t2, t3, 2, 3, 6, 7)};
+    for (int i = 0; i < 4; ++i) std::memcpy(dst + i * ld, &o[i], sizeof(V4));
+  }
+
   // op(A)[i0 .. i0+mc, p0 .. p0+kc] -> ceil(mc / MR) panels, panel r at dst + r * MR * kc.
   static void pack_a(const GemmF32Args& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* dst) {
     for (int64_t ir = 0; ir < mc; ir += MR) {
@@ -85,7 +110,17 @@ struct Blocked {
       if (!g.trans_a) {
         const float* src[MR];
         for (int i = 0; i < MR; ++i) src[i] = g.a + (i0 + ir + std::min(i, rows - 1)) * g.lda + p0;
-        for (int64_t p = 0; p < kc; ++p) {
+        // 4 x 4 blocks transposed in registers (4 loads, 8 shuffles, 4 stores per 16 floats),
+        // then the rows past the last whole quad and the last kc % 4 columns one at a time.
+        const int quads = rows / 4;
+        int64_t p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          for (int q = 0; q < quads; ++q) transpose4(src + 4 * q, p, d + p * MR + 4 * q, MR);
+          for (int i = 4 * quads; i < MR; ++i) {
+            for (int pp = 0; pp < 4; ++pp) d[(p + pp) * MR + i] = i < rows ? src[i][p + pp] : 0.f;
+          }
+        }
+        for (; p < kc; ++p) {
           for (int i = 0; i < MR; ++i) d[p * MR + i] = i < rows ? src[i][p] : 0.f;
         }
       } else {
@@ -98,64 +133,102 @@ struct Blocked {
   }
 
   // op(B)[p0 .. p0+kc, j0 .. j0+nc] -> ceil(nc / NR) panels, panel r at dst + r * NR * kc.
+  // Row-major op(B) is copied row by row (p outer), so the source is read sequentially (one
+  // stream the hardware prefetcher follows) rather than NR floats from kc pages per panel.
+  static constexpr int64_t kPfRows = 8;
+  static constexpr int64_t kCopyPad = 16;
   static void pack_b(const GemmF32Args& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) {
+    if (!g.trans_b) {
+      const int64_t full = nc / kNr * kNr;
+      const int tail = static_cast<int>(nc - full);
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* sp = g.b + (p0 + p) * g.ldb + j0;
+        float* dp = dst + p * kNr;
+        // B is usually streamed from memory (BERT FFN weights: 9 MiB); rows ldb apart are
+        // not a stream the L2 prefetcher keeps up with, so fetch kPfRows rows ahead into L2
+        // (measured: L1-targeted prefetches 8 or 12 rows ahead were slower than 4, and 4 than this).
+        if (p + kPfRows < kc) {
+          const float* pf = sp + kPfRows * g.ldb;
+          for (int64_t j = 0; j < nc; j += 16) __builtin_prefetch(pf + j, 0, 1);
+        }
+        for (int64_t jr = 0; jr < full; jr += kNr) {
+          float* d = dp + jr * kc;
+#pragma GCC unroll 8
+          for (int v = 0; v < NV; ++v) VT::store(d + v * kW, VT::load(sp + jr + v * kW));
+        }
+        if (tail) {
+          float* d = dp + full * kc;
+          for (int j = 0; j < kNr; ++j) d[j] = j < tail ? sp[full + j] : 0.f;
+        }
+      }
+      return;
+    }
     for (int64_t jr = 0; jr < nc; jr += kNr) {
       const int cols = static_cast<int>(std::min<int64_t>(kNr, nc - jr));
       float* d = dst + jr * kc;
-      if (!g.trans_b) {
-        const float* s = g.b + p0 * g.ldb + j0 + jr;
-        for (int64_t p = 0; p < kc; ++p) {
-          const float* sp = s + p * g.ldb;
-          float* dp = d + p * kNr;
-          if (cols == kNr) {
-            for (int j = 0; j < kNr; ++j) dp[j] = sp[j];
-          } else {
-            for (int j = 0; j < kNr; ++j) dp[j] = j < cols ? sp[j] : 0.f;
-          }
-        }
-      } else {
-        // op(B)[p, j] = B[j, p]: read rows of B contiguously, write panel columns.
-        const float* s = g.b + (j0 + jr) * g.ldb + p0;
-        for (int j = 0; j < kNr; ++j) {
-          if (j < cols) {
-            const float* sj = s + j * g.ldb;
-            for (int64_t p = 0; p < kc; ++p) d[p * kNr + j] = sj[p];
-          } else {
-            for (int64_t p = 0; p < kc; ++p) d[p * kNr + j] = 0.f;
-          }
+      // op(B)[p, j] = B[j, p]: read rows of B contiguously, write panel columns.
+      const float* s = g.b + (j0 + jr) * g.ldb + p0;
+      for (int j = 0; j < kNr; ++j) {
+        if (j < cols) {
+          const float* sj = s + j * g.ldb;
+          for (int64_t p = 0; p < kc; ++p) d[p * kNr + j] = sj[p];
+        } else {
+          for (int64_t p = 0; p < kc; ++p) d[p * kNr + j] = 0.f;
         }
       }
     }
   }
 
   // ---- register tile --------------------------------------------------------------------------
-  // C[0..rows, 0..cols] = alpha * (A panel x B panel) + beta * C; beta == 0 never reads C.
-  static void micro(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict c, int64_t ldc,
-                    int rows, int cols, float alpha, float beta) {
-    V acc[MR][NV];
+  // C[0..R, 0..cols] = alpha * (A rows x B panel) + beta * C; beta == 0 never reads C. R <= MR
+  // is a template argument so a short last row block (M = 49: 4 x 12 + 1) runs an R-row tile
+  // instead of a zero-padded MR-row one. The A rows come either from a packed panel (element
+  // (i, p) at a[p * MR + i]) or, kDirect, straight from row-major op(A) (a[i * lda + p]): the
+  // scalar transpose that packing A costs is as large as the multiply when N is small (N = 64:
+  // 4 FMAs per A element), while reading 12 rows in place only needs 12 L1 lines live.
+  template <int R, bool kDirect>
+  static void micro(int64_t kc, const float* __restrict a, int64_t lda, const float* __restrict b, int64_t ldb,
+                    float* __restrict c, int64_t ldc, int cols, float alpha, float beta) {
+    V acc[R][NV];
 #pragma GCC unroll 32
-    for (int i = 0; i < MR; ++i) {
+    for (int i = 0; i < R; ++i) {
 #pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) acc[i][v] = VT::zero();
     }
+    // kDirect: rows 4q .. 4q+3 are read at offsets 0, lda, 2 lda, 3 lda from one pointer per
+    // quad, so the loop keeps ceil(R / 4) moving pointers plus lda and 3 lda in registers.
+    const int64_t lda3 = 3 * lda;
+    const float* aq[(R + 3) / 4];
+    for (int q = 0; q < (R + 3) / 4; ++q) aq[q] = a + (kDirect ? 4 * q * lda : 0);
     for (int64_t p = 0; p < kc; ++p) {
       V bv[NV];
 #pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) bv[v] = VT::load(b + v * kW);
 #pragma GCC unroll 32
-      for (int i = 0; i < MR; ++i) {
-        const V av = VT::set1(a[i]);
+      for (int i = 0; i < R; ++i) {
+        float x;
+        if constexpr (kDirect) {
+          const int r = i % 4;
+          x = aq[i / 4][r == 0 ? 0 : r == 1 ? lda : r == 2 ? 2 * lda : lda3];
+        } else {
+          x = a[i];
+        }
+        const V av = VT::set1(x);
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) acc[i][v] = VT::fmadd(av, bv[v], acc[i][v]);
       }
-      a += MR;
-      b += kNr;
+      if constexpr (kDirect) {
+        for (int q = 0; q < (R + 3) / 4; ++q) ++aq[q];
+      } else {
+        a += MR;
+      }
+      b += ldb;
     }
     const V va = VT::set1(alpha);
-    if (rows == MR && cols == kNr) {
+    if (cols == kNr) {
       const V vb = VT::set1(beta);
 #pragma GCC unroll 32
-      for (int i = 0; i < MR; ++i) {
+      for (int i = 0; i < R; ++i) {
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) {
           float* cp = c + i * ldc + v * kW;
@@ -170,11 +243,11 @@ struct Blocked {
       }
       return;
     }
-    alignas(64) float tile[MR * kNr];
-    for (int i = 0; i < MR; ++i) {
+    alignas(64) float tile[R * kNr];
+    for (int i = 0; i < R; ++i) {
       for (int v = 0; v < NV; ++v) VT::store(tile + i * kNr + v * kW, VT::mul(acc[i][v], va));
     }
-    for (int i = 0; i < rows; ++i) {
+    for (int i = 0; i < R; ++i) {
       float* ci = c + i * ldc;
       const float* ti = tile + i * kNr;
       if (beta == 0.f) {
@@ -184,6 +257,15 @@ struct Blocked {
       }
     }
   }
+
+  using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*, int64_t, int, float, float);
+  template <bool kDirect, int... Rs>
+  static constexpr std::array<MicroFn, MR> micro_table(std::integer_sequence<int, Rs...>) {
+    return {&micro<Rs + 1, kDirect>...};
+  }
+  // [direct][rows - 1]
+  static constexpr std::array<MicroFn, MR> kMicro[2] = {micro_table<false>(std::make_integer_sequence<int, MR>{}),
+                                                        micro_table<true>(std::make_integer_sequence<int, MR>{})};
 
   // Tasks are (row range, column block) pairs: a task packs each K slice of its B block once and
   // sweeps all its MC-row blocks over it, so B is packed once per column block (not once per
@@ -207,8 +289,8 @@ struct Blocked {
     const int64_t tasks = cdiv(g.m, rows) * tn;
     par.for_range(tasks, static_cast<double>(rows * nc) * static_cast<double>(g.k) / kMacPerNs,
                   [&](int64_t t0, int64_t t1) {
-                    float* apack = thread_scratch_f32(0, mc * kc_max + kc_max * nc);
-                    float* bpack = apack + mc * kc_max;
+                    float* apack = thread_scratch_f32(0, mc * (kc_max + kCopyPad) + kc_max * nc);
+                    float* bpack = apack + mc * (kc_max + kCopyPad);
                     for (int64_t t = t0; t < t1; ++t) {
                       const int64_t i_lo = (t / tn) * rows;
                       task(g, i_lo, std::min(g.m, i_lo + rows), (t % tn) * nc, mc, nc, kc_max, apack, bpack);
@@ -219,29 +301,64 @@ struct Blocked {
   static void task(const GemmF32Args& g, int64_t i_lo, int64_t i_hi, int64_t j0, int64_t mc, int64_t nc, int64_t kc_max,
                    float* apack, float* bpack) {
     const int64_t ncur = std::min(nc, g.n - j0), mpad = cdiv(g.m, MR) * MR;
+    // Row-major op(B) is also read in place (whole NR-column panels; a partial last panel is
+    // packed) when few rows reuse it (M <= 4 MC: packing B is not amortized, BERT's M = 128),
+    // B is at most 4 MiB and A is row-major; not when its row stride is a multiple of 4 KiB
+    // (L1/L2 set conflicts down a panel). Measured on Zen 4: packing was faster for M = 3136,
+    // for the 9 MiB FFN-down weights (16% slower in place: the packing pass streams them from
+    // memory better than the tiles' strided reads), and for the 16-wide AVX2 panel (one line
+    // per k: square512 lost 20%). In place: BERT QKV +4%, ResNet res4 +6%.
+    const bool a_aliased = (g.lda * 4) % 4096 == 0;
+    const bool direct_b = kNr >= 32 && !g.b_packed && !g.trans_b && (g.ldb * 4) % 4096 != 0 && g.m <= 4 * kMc &&
+                          g.k * g.n <= (int64_t{1} << 20) && !g.a_packed && !g.trans_a;
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) {
       const int64_t kc = std::min(kc_max, g.k - p0);
       const float* bp = bpack;
+      const int64_t nfull = ncur / kNr * kNr;
       if (g.b_packed) {
         bp = g.b_packed + cdiv(g.n, kNr) * kNr * p0 + j0 * kc;  // j0 is a multiple of NR
+      } else if (direct_b) {
+        if (nfull < ncur) pack_b(g, p0, kc, j0 + nfull, ncur - nfull, bpack + nfull * kc);
       } else {
         pack_b(g, p0, kc, j0, ncur, bpack);
       }
       const float beta = p0 == 0 ? g.beta : 1.f;
       for (int64_t i0 = i_lo; i0 < i_hi; i0 += mc) {
         const int64_t mcur = std::min(mc, i_hi - i0);
+        // Row-major op(A) is read in place (see micro); when its row stride is a multiple of
+        // 4 KiB (all MR rows of a tile in one 8-way L1 set) the block's rows are first copied
+        // to a stride of kc + 16 floats. op(A) = A^T is packed into MR-row panels.
+        const bool direct = !g.a_packed && !g.trans_a;
         const float* ap = apack;
+        int64_t lda = g.lda;
         if (g.a_packed) {
           ap = g.a_packed + mpad * p0 + i0 * kc;  // i0 is a multiple of MR
+        } else if (direct && !a_aliased) {
+          ap = g.a + i0 * g.lda + p0;
+        } else if (direct) {
+          lda = kc + kCopyPad;
+          for (int64_t i = 0; i < mcur; ++i)
+            std::memcpy(apack + i * lda, g.a + (i0 + i) * g.lda + p0, kc * sizeof(float));
         } else {
           pack_a(g, i0, mcur, p0, kc, apack);
         }
-        for (int64_t jr = 0; jr < ncur; jr += kNr) {
-          const int cols = static_cast<int>(std::min<int64_t>(kNr, ncur - jr));
-          for (int64_t ir = 0; ir < mcur; ir += MR) {
-            const int r = static_cast<int>(std::min<int64_t>(MR, mcur - ir));
-            micro(kc, ap + ir * kc, bp + jr * kc, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, r, cols, g.alpha, beta);
+        const auto& fns = kMicro[direct];
+        // Packed A comes in MR-row panels (the last one short); A read in place is cut into
+        // equal tiles instead (M = 49: 10, 10, 10, 10, 9 rows rather than 4 x 12 + 1, whose one
+        // row runs 2 FMA chains on a 4-cycle latency).
+        const int64_t tiles = cdiv(mcur, MR), even = mcur / tiles, longer = mcur % tiles;
+        int64_t ir = 0;
+        for (int64_t t = 0; t < tiles; ++t) {
+          const int r = static_cast<int>(direct ? even + (t < longer) : std::min<int64_t>(MR, mcur - ir));
+          const float* ar = ap + (direct ? ir * lda : ir * kc);
+          for (int64_t jr = 0; jr < ncur; jr += kNr) {
+            const int cols = static_cast<int>(std::min<int64_t>(kNr, ncur - jr));
+            const bool in_place = direct_b && jr < nfull;
+            const float* b = in_place ? g.b + p0 * g.ldb + j0 + jr : bp + jr * kc;
+            fns[r - 1](kc, ar, lda, b, in_place ? g.ldb : kNr, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, cols, g.alpha,
+                       beta);
           }
+          ir += r;
         }
       }
     }

@@ -128,13 +128,20 @@ TEST_P(GemmF32Test, AlphaBetaVariants) {
   }
 }
 
-// Dims past the M/N blocks and K slices (MC 144, NC 512, KC 256), single and multi-threaded.
+// Dims past the M/N blocks and K slices (MC 144, NC 256, KC 256), single and multi-threaded.
 TEST_P(GemmF32Test, LargeBlocked) {
   testing::ThreadedParallel par3(3);
   const Problem problems[] = {
-      {300, 600, 300, false, false, 1.f, 0.f, 0}, {161, 531, 517, true, true, 1.f, 1.f, 5},
-      {145, 70, 257, false, true, 0.5f, 0.f, 1},  {7, 1030, 33, true, false, 1.f, -1.f, 0},
-      {1, 700, 600, false, true, 1.f, 0.f, 3},    {700, 1, 600, true, false, 2.f, 1.f, 3},
+      {300, 600, 300, false, false, 1.f, 0.f, 0},
+      {161, 531, 517, true, true, 1.f, 1.f, 5},
+      {145, 70, 257, false, true, 0.5f, 0.f, 1},
+      {7, 1030, 33, true, false, 1.f, -1.f, 0},
+      {1, 700, 600, false, true, 1.f, 0.f, 3},
+      {700, 1, 600, true, false, 2.f, 1.f, 3},
+      // Row stride a multiple of 4 KiB: op(A) is packed rather than read in place; M tails
+      // of 1 and 8 rows past the 12-row tile; N tail of 5 columns.
+      {49, 101, 1024, false, false, 1.f, 1.f, 0},
+      {128, 69, 513, false, false, 1.f, 0.f, 0},
   };
   uint32_t seed = 5000;
   for (const Problem& p : problems) {
