@@ -13,7 +13,9 @@ void add_input_options(CLI::App* cmd, InputOptions& o) {
   cmd->add_option("--input", o.inputs, "NAME=FILE (.pb TensorProto or .npy); repeatable");
   cmd->add_option("--shape", o.shapes, "NAME=D0,D1,... for random inputs with dynamic dims; repeatable");
   cmd->add_option("--threads", o.threads, "intra-op threads (0: one per core)");
-  cmd->add_option("--opt-level", o.opt_level, "graph optimizations: 0 none, 1 folding and fusions, 2 also the blocked channel layout for conv chains (default)")
+  cmd->add_option("--opt-level", o.opt_level,
+                  "graph optimizations: 0 none, 1 folding and fusions, 2 also the blocked channel layout for conv "
+                  "chains (default)")
       ->check(CLI::Range(0, 2));
   cmd->add_flag("--verbose", o.verbose, "print each node's chosen kernel");
 }

@@ -109,7 +109,8 @@ ORTL_API size_t ortl_dtype_size(ortl_dtype t);          /* bytes per element; 0 
 /* ---- session options ------------------------------------------------------------------ */
 ORTL_API ortl_status ortl_options_create(ortl_options** out);
 ORTL_API ortl_status ortl_options_set_intra_op_threads(ortl_options* o, int threads); /* 0: one per core */
-ORTL_API ortl_status ortl_options_set_optimization_level(ortl_options* o, int level); /* 0: graph as written, 1: fusions, 2 (default): + NCHWc */
+/* level 0: the graph as written, 1: folding and fusions, 2 (default): also the NCHWc conv layout */
+ORTL_API ortl_status ortl_options_set_optimization_level(ortl_options* o, int level);
 ORTL_API ortl_status ortl_options_set_verbose(ortl_options* o, int verbose);
 ORTL_API ortl_status ortl_options_release(ortl_options* o); /* NULL is a no-op */
 
