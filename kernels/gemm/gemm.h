@@ -84,7 +84,7 @@ void gemm_f32(const GemmF32Args& args, Parallel& par = serial());
 
 // Per-thread scratch for packing buffers: grows, never shrinks, 64-byte aligned. `slot`
 // separates users that may be live at once on one thread (0: gemm packing, 1: conv columns,
-// 2: gemm's small-N copy of B, 3: conv's transposed output for few output channels).
+// 2: gemm's small-N copy of B or padded copy of A, 3: conv's transposed output for few output channels).
 float* thread_scratch_f32(int slot, int64_t count);
 
 }  // namespace ortl::kernels

@@ -5,18 +5,17 @@
 // linker into a path that runs on a lesser CPU.
 //
 // Blocking (BLIS-style, per task): C is cut into MC x NC tasks run in parallel; each task walks
-// K in slices of at most 256 and, per slice, sweeps the MR x NR register tile over A rows (MR
-// per tile, kc p-steps) and B panels (kc x NR, p-major). Loop order: row tile outer, B panel
-// inner, so the tile's A rows (MR x kc, 12 KiB for 12 x 256) stay in L1 while the B block
-// (kc x NC, NC = 256: 256 KiB) streams from L2 (a 32-wide B panel of kc = 256 is all of a 32 KiB
-// L1, so keeping it there while A streams lost 5-10% on Zen 4).
-// Operands, measured on Zen 4 (bench_gemm vs oneDNN):
+// K in slices of at most 256 (384 for K >= 1024 on AVX-512 when nothing is session-packed) and, per slice, sweeps the
+// MR x NR register tile over A rows (MR per tile, kc p-steps) and B panels (kc x NR, p-major). Loop order: row tile
+// outer, B panel inner, so the tile's A rows (MR x kc, 12 KiB for 12 x 256) stay in L1 while the B block (kc x NC, NC =
+// 256: 256 KiB) streams from L2 (a 32-wide B panel of kc = 256 is all of a 32 KiB L1, so keeping it there while A
+// streams lost 5-10% on Zen 4). Operands, measured on Zen 4 (bench_gemm vs oneDNN):
 //  - A (row-major op(A)) is read in place by the micro-kernel (12 row pointers' worth of L1
 //    lines) and cut into equal row tiles (M = 49: 10+10+10+10+9, not 4 x 12 + 1); packing it
 //    cost as much as the multiply for N = 64. When its row stride is a multiple of 4 KiB (all
 //    rows of a tile in one L1 set: BERT FFN-down, K = 3072) the block's rows are first copied
-//    to a padded stride. A^T is packed into MR-row panels (zero-padded), as are session-packed
-//    weights (pack_a_all: 4 x 4 register transposes).
+//    to a padded stride (AVX-512 with N > NC: all of op(A) once per call, see blocked). A^T is packed into MR-row
+//    panels (zero-padded), as are session-packed weights (pack_a_all: 4 x 4 register transposes).
 //  - B is packed per task and slice into NR-column panels (row by row, so the source is one
 //    prefetchable stream), except for small B with few rows (see direct_b in task), whose
 //    panels are read in place from row-major op(B).
@@ -56,8 +55,19 @@ struct Blocked {
   static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
   // Floats past a packed A the small-N path may read (whole vectors over an MR-row panel).
   static constexpr int64_t kSlack = 64;
-  // K is cut into equal slices of at most kKc (no thin tail slice).
+  // K is cut into equal slices of at most kKc (no thin tail slice). This is the slicing of the
+  // session-packed layouts (pack_a_all, pack_b_all), which depend on K alone.
   static int64_t kc_of(int64_t k) { return cdiv(k, cdiv(k, kKc)); }
+  // Slices of a call with nothing packed ahead (AVX-512 tile only; the others keep kc_of): deep K (>= kDeepK) takes
+  // slices of up to kKcDeep, so C is re-read and re-written fewer times (BERT FFN-down, K = 3072: 8 rather than 12
+  // passes) and each packed B block serves more multiply-adds; the 12 x 384 A tile (18 KiB) still fits L1. Measured on
+  // Zen 4 (noisy, shared): 0-4% on FFN-down and square1024; 512 was no better. Session-packed operands keep kc_of, so
+  // pack_a_all / pack_b_all and their readers agree.
+  static constexpr int64_t kKcDeep = 384, kDeepK = 1024;
+  static int64_t kc_run(const GemmF32Args& g) {
+    if (kNr < 32 || g.a_packed || g.b_packed || g.k < kDeepK) return kc_of(g.k);
+    return cdiv(g.k, cdiv(g.k, kKcDeep));
+  }
 
   // The whole op(A), packed once: per K slice (offset p0, width kc), ceil(m / MR) panels of
   // MR x kc, so slice p0 starts at packed_a_floats-so-far = ceil(m / MR) * MR * p0.
@@ -270,10 +280,32 @@ struct Blocked {
   // Tasks are (row range, column block) pairs: a task packs each K slice of its B block once and
   // sweeps all its MC-row blocks over it, so B is packed once per column block (not once per
   // row block as well). One thread takes whole column blocks; threads split N first, then M.
+  // AVX-512, row-major op(A) whose row stride is a multiple of 4 KiB (K = 1024, 3072): the
+  // tasks would copy each row block of A to a padded stride once per (column block, K slice),
+  // i.e. ceil(N / NC) times over (4.7% of square1024's time, 2.7% of FFN-down's, in memmove).
+  // Copying all of op(A) once per call to a stride of K + 16 makes every later read in place.
+  static constexpr int64_t kMaxACopy = int64_t{1} << 22;  // floats (16 MiB)
   static void blocked(const GemmF32Args& g, Parallel& par) {
+    if (kNr >= 32 && !g.a_packed && !g.trans_a && (g.lda * 4) % 4096 == 0 && g.m * g.k <= kMaxACopy && g.n > kNc) {
+      GemmF32Args h = g;
+      h.lda = g.k + kCopyPad;
+      float* copy = thread_scratch_f32(2, g.m * h.lda);
+      par.for_range(g.m, static_cast<double>(g.k) / 64.0, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) std::memcpy(copy + i * h.lda, g.a + i * g.lda, g.k * sizeof(float));
+      });
+      h.a = copy;
+      return blocked_impl(h, par);
+    }
+    blocked_impl(g, par);
+  }
+
+  static void blocked_impl(const GemmF32Args& g, Parallel& par) {
     const int nt = std::max(1, par.num_threads());
     int64_t mc = std::min<int64_t>(kMc, cdiv(g.m, MR) * MR);
-    int64_t nc = std::min<int64_t>(kNc, cdiv(g.n, kNr) * kNr);
+    // AVX-512: many rows (M > 4 MC, square1024) take column blocks of 2 NC: A (too large for L2) is streamed again
+    // for every column block, and a 2 NC x kc B block still fits the 1 MiB L2.
+    const int64_t nc_max = kNr >= 32 && g.m > 4 * kMc ? 2 * kNc : kNc;
+    int64_t nc = std::min<int64_t>(nc_max, cdiv(g.n, kNr) * kNr);
     while (nt > 1 && cdiv(g.n, nc) < 2 * nt && nc > 2 * kNr) nc = cdiv(nc / 2, kNr) * kNr;
     const int64_t tn = cdiv(g.n, nc);
     // With few column blocks (N = 49 pixels of a 7x7 map) the rows are cut into about 4 even
@@ -285,7 +317,7 @@ struct Blocked {
     const int64_t mblocks = cdiv(g.m, mc);
     const int64_t parts = split_m ? std::clamp<int64_t>(cdiv(4 * nt, tn), 1, mblocks) : 1;
     const int64_t rows = cdiv(mblocks, parts) * mc;  // a multiple of mc, hence of MR
-    const int64_t kc_max = kc_of(g.k);
+    const int64_t kc_max = kc_run(g);
     const int64_t tasks = cdiv(g.m, rows) * tn;
     par.for_range(tasks, static_cast<double>(rows * nc) * static_cast<double>(g.k) / kMacPerNs,
                   [&](int64_t t0, int64_t t1) {

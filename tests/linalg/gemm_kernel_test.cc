@@ -142,6 +142,11 @@ TEST_P(GemmF32Test, LargeBlocked) {
       // of 1 and 8 rows past the 12-row tile; N tail of 5 columns.
       {49, 101, 1024, false, false, 1.f, 1.f, 0},
       {128, 69, 513, false, false, 1.f, 0.f, 0},
+      // K >= 1024 takes 384-deep slices (AVX-512); an aliased op(A) with N > NC is copied
+      // once per call; M > 4 MC takes 512-wide column blocks (AVX-512).
+      {128, 300, 1024, false, false, 1.f, 1.f, 0},
+      {40, 70, 1100, false, true, 1.f, 0.f, 0},
+      {580, 520, 200, false, false, 1.f, 0.5f, 824},
   };
   uint32_t seed = 5000;
   for (const Problem& p : problems) {
