@@ -23,7 +23,7 @@ struct Generic {
   static constexpr int kW = 4;
   static constexpr int kObMax = 1;
   static constexpr int pmax(int) { return 2; }
-  static int64_t ob_max(bool, int64_t) { return 1; }
+  static int64_t ob_max(int, const Conv2dParams&) { return 1; }
   static V zero() { return V{0.f, 0.f, 0.f, 0.f}; }
   static V set1(float x) { return V{x, x, x, x}; }
   static V load(const float* p) {

@@ -12,7 +12,7 @@ struct Avx2 {
   static constexpr int kW = 8;
   static constexpr int kObMax = 1;
   static constexpr int pmax(int) { return 6; }
-  static int64_t ob_max(bool, int64_t) { return 1; }
+  static int64_t ob_max(int, const Conv2dParams&) { return 1; }
   static V zero() { return _mm256_setzero_ps(); }
   static V set1(float x) { return _mm256_set1_ps(x); }
   static V load(const float* p) { return _mm256_loadu_ps(p); }

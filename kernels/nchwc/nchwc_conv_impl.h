@@ -30,7 +30,7 @@
 // thread count.
 //
 // Traits interface: V, kW, kObMax (widest tile in blocks), pmax(ob) (pixels of the ob-block
-// tile), ob_max(stride-1 1x1, C_in) (the tile chosen for a conv), zero, set1, load, store, fmadd,
+// tile), ob_max(mode, params) (the tile chosen for a conv), zero, set1, load, store, fmadd,
 // add (activations: nchwc_epilogue_impl.h on the plain GCC vector of V's size).
 #pragma once
 
@@ -104,25 +104,41 @@ template <class VT, int P, int OB, class F>
 __attribute__((always_inline)) inline void store_acc(const Geometry& g, const Tile& t, const Acc<VT, P, OB>& a, F act) {
   using V = typename VT::V;
   using PV = typename nchwc_epi::FloatVec<sizeof(V)>::type;
-  const bool sum = t.sum != nullptr;
+  // Locals: through t, every store to y could change t.y / t.sum and forced a reload.
+  float* const y = t.y;
+  const float* const sum = t.sum;
+  const int64_t y_ob = g.y_ob;
 #pragma GCC unroll 16
   for (int o = 0; o < OB; ++o) {
 #pragma GCC unroll 16
     for (int p = 0; p < P; ++p) {
 #pragma GCC unroll 4
       for (int v = 0; v < kBlock / VT::kW; ++v) {
-        const int64_t off = o * g.y_ob + p * kBlock + v * VT::kW;
-        const V r = sum ? VT::add(a.v[p][o][v], VT::load(t.sum + off)) : a.v[p][o][v];
-        VT::store(t.y + off, (V)act((PV)r));
+        const int64_t off = o * y_ob + p * kBlock + v * VT::kW;
+        const V r = sum ? VT::add(a.v[p][o][v], VT::load(sum + off)) : a.v[p][o][v];
+        VT::store(y + off, (V)act((PV)r));
       }
     }
   }
 }
 
+// SiLU / HardSwish out of line, in place on the tile's y (already acc + sum). Passing the
+// accumulators to an out-of-line function made GCC keep them in a stack copy on every path, a
+// store and a load per accumulator per tile (GFLOP/s, no activation: 3x3 512ch 7x7 106-113 ->
+// 117-119, 3x3 s2 32->64 320x320 90-95 -> 98-100).
 template <bool kSilu, class VT, int P, int OB>
-__attribute__((noinline)) void store_transcendental(const Geometry& g, const Tile& t, Acc<VT, P, OB> a) {
-  using PV = typename nchwc_epi::FloatVec<sizeof(typename VT::V)>::type;
-  store_acc(g, t, a, [](PV r) { return kSilu ? nchwc_epi::silu(r) : nchwc_epi::hard_swish(r); });
+__attribute__((noinline)) void act_transcendental(const Geometry& g, const Tile& t) {
+  using V = typename VT::V;
+  using PV = typename nchwc_epi::FloatVec<sizeof(V)>::type;
+  for (int o = 0; o < OB; ++o) {
+    for (int p = 0; p < P; ++p) {
+      for (int v = 0; v < kBlock / VT::kW; ++v) {
+        float* y = t.y + o * g.y_ob + p * kBlock + v * VT::kW;
+        const PV r = (PV)VT::load(y);
+        VT::store(y, (V)(kSilu ? nchwc_epi::silu(r) : nchwc_epi::hard_swish(r)));
+      }
+    }
+  }
 }
 
 template <class VT, int kMode, int P, int OB, bool kTrans>
@@ -168,6 +184,8 @@ void tile(const Geometry& g, const Tile& t) {
         const float* wp = wb + (a * g.kw + b) * icpb * kBlock;
         if (!kNchw && count == kBlock) {
           channels(xp, wp, std::integral_constant<int64_t, kBlock>());
+        } else if (kNchw && count == 3) {  // RGB images (12x2 tile: first conv 83 -> 86 GFLOP/s)
+          channels(xp, wp, std::integral_constant<int64_t, 3>());
         } else {
           channels(xp, wp, count);
         }
@@ -178,8 +196,7 @@ void tile(const Geometry& g, const Tile& t) {
   // and HardSwish are inlined only in the kTrans instantiations (stride-1 NCHWc convs with those
   // activations: EfficientNet's): inlined in every tile, their code made GCC keep the
   // accumulators on the stack (1x1 2048ch 7x7, no activation: 920 -> 965 us; 16x112->96: 377 ->
-  // 391). Other tiles run them out of line on a copy of the tile (16x112->96 +SiLU: 733 us, 660
-  // inlined).
+  // 391). Other tiles store acc + sum, then apply them in place out of line (act_transcendental).
   using Act = ConvEpilogue::Act;
   using PV = typename nchwc_epi::FloatVec<sizeof(V)>::type;
   const PV lo = nchwc_epi::splat<PV>(g.alpha), hi = nchwc_epi::splat<PV>(g.beta);
@@ -191,14 +208,16 @@ void tile(const Geometry& g, const Tile& t) {
       if constexpr (kTrans) {
         store_acc(g, t, box, [](PV r) { return nchwc_epi::hard_swish(r); });
       } else {
-        store_transcendental<false>(g, t, box);
+        store_acc(g, t, box, [](PV r) { return r; });
+        act_transcendental<false, VT, P, OB>(g, t);
       }
       break;
     case Act::kSilu:
       if constexpr (kTrans) {
         store_acc(g, t, box, [](PV r) { return nchwc_epi::silu(r); });
       } else {
-        store_transcendental<true>(g, t, box);
+        store_acc(g, t, box, [](PV r) { return r; });
+        act_transcendental<true, VT, P, OB>(g, t);
       }
       break;
     default: store_acc(g, t, box, [](PV r) { return r; }); break;
@@ -302,7 +321,7 @@ struct Conv {
     const int64_t y_image = cbo * g.y_ob;
 
     // Output blocks in groups of at most ob_max, balanced: 5 blocks with ob_max 2 -> 1, 2, 2.
-    const int64_t ob_cap = VT::ob_max(mode == 0 && p.kh == 1 && p.kw == 1, p.c_in);
+    const int64_t ob_cap = std::min<int64_t>(VT::ob_max(mode, p), VT::kObMax);
     const int64_t groups = cdiv(cbo, ob_cap);
     // Columns whose every tap is inside the row.
     int64_t clo = 0, chi = p.ow;
@@ -312,9 +331,12 @@ struct Conv {
     }
     chi = std::max(chi, clo);
     // Row segments: enough items for the pool when rows are few (7x7 planes run as one row);
-    // each a multiple of every tile width, so segments add no remainder tiles.
+    // each a multiple of the widths of this conv's (at most two) tile heights, so segments add no
+    // remainder tiles (the lcm over all four, 336, would leave a flattened 7x7 plane one segment).
     const int nt = std::max(1, par.num_threads());
-    const int64_t rows = p.batch * groups * p.oh, unit = std::lcm(VT::pmax(1), VT::pmax(VT::kObMax));
+    const int64_t unit =
+        std::lcm<int64_t>(VT::pmax(static_cast<int>(cbo / groups)), VT::pmax(static_cast<int>(cdiv(cbo, groups))));
+    const int64_t rows = p.batch * groups * p.oh;
     int64_t segs = 1;
     if (nt > 1 && rows < 8 * nt) segs = std::min(cdiv(8 * nt, rows), cdiv(p.ow, unit));
     const int64_t seg_len = cdiv(cdiv(p.ow, segs), unit) * unit;

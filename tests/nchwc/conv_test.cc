@@ -3,8 +3,9 @@
 // build active_isa() picks; run under ORTL_MAX_ISA=avx2 / ref for the others) against the same
 // oracle, serial and threaded (bitwise equal), on curated shapes (1x1 flattened planes, 3x3 /
 // 5x5 / 7x7, strides, dilation, asymmetric pads, NCHW input, widths 1 / 7 / 14 / 56, odd channel
-// counts, batch 2, zero-size outputs) and seeded random draws, with every epilogue. Pad lanes of
-// y must be finite and equal act(0 + sum).
+// counts, 1 to 5 output blocks (every tile height: 16x1, 12x2, 8x3, 7x4 on AVX-512), batch 2,
+// zero-size outputs) and seeded random draws, with every epilogue. Pad lanes of y must be finite
+// and equal act(0 + sum).
 #include "kernels/conv/conv.h"
 
 #include <gtest/gtest.h>
@@ -164,6 +165,13 @@ TEST(NchwcConv, CuratedShapes) {
       make(2, 33, 48, 14, 14, 3, 1, 1),           // 14-wide rows: padded copy, 7 + 7 tiles
       make(1, 24, 40, 14, 14, 3, 2, 1),           // padded copy, stride 2
       make(1, 16, 16, 6, 13, 5, 1, 2, false, 2),  // padded copy, dilation 2
+      make(1, 32, 64, 21, 71, 3, 2, 1),           // stride 2, 4 output blocks: 4-block tiles
+      make(1, 24, 48, 14, 30, 1, 2, 0),           // 1x1 stride 2, 3 output blocks
+      make(2, 17, 80, 9, 40, 3, 2, 1),            // stride 2, 5 output blocks: 2 + 3
+      make(1, 3, 64, 23, 61, 7, 2, 3, true),      // NCHW input, 4 output blocks, 7x7 (stem)
+      make(1, 3, 80, 13, 37, 3, 2, 1, true),      // NCHW input, 5 output blocks
+      make(1, 5, 48, 11, 33, 3, 2, 1, true),      // NCHW input, 5 channels (run-time count)
+      make(1, 64, 64, 7, 7, 3, 1, 1),             // 7x7 plane, 4 output blocks
   };
   unsigned seed = 1;
   for (const Conv2dParams& p : shapes) check_case(p, Act::kNone, false, seed++);
@@ -179,8 +187,10 @@ TEST(NchwcConv, AsymmetricPadding) {
 }
 
 TEST(NchwcConv, Epilogues) {
+  // Stride 1 (SiLU / HardSwish inlined), 1x1, NCHW input and stride 2 with 4 output blocks (both
+  // apply SiLU / HardSwish out of line, in place).
   const Conv2dParams shapes[] = {make(1, 24, 40, 7, 9, 3, 1, 1), make(1, 32, 64, 5, 5, 1, 1, 0),
-                                 make(1, 3, 20, 11, 11, 3, 2, 1, true)};
+                                 make(1, 3, 20, 11, 11, 3, 2, 1, true), make(1, 20, 64, 9, 29, 3, 2, 1)};
   const Act acts[] = {Act::kNone, Act::kRelu, Act::kClip, Act::kLeakyRelu, Act::kHardSwish, Act::kSilu};
   unsigned seed = 100;
   for (const Conv2dParams& p : shapes) {
