@@ -32,6 +32,7 @@ constexpr GemmShape kShapes[] = {
     {"square256", 256, 256, 256},
     {"square512", 512, 512, 512},
     {"square1024", 1024, 1024, 1024},
+    {"square2048", 2048, 2048, 2048},
     {"rn50_res2_1x1_reduce", 3136, 64, 256},
     {"rn50_res2_1x1_expand", 3136, 256, 64},
     {"rn50_res3_1x1_reduce", 784, 128, 512},
