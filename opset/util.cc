@@ -153,4 +153,11 @@ Dim dim_product(const Shape& s, size_t begin, size_t end) {
   return Dim(p);
 }
 
+const Tensor* constant_input(const BuildContext& ctx, size_t slot) {
+  const graph::Node& n = ctx.node;
+  if (slot >= n.inputs.size() || n.inputs[slot] < 0) return nullptr;
+  const graph::Value& v = ctx.graph.values[n.inputs[slot]];
+  return v.initializer && !v.is_input ? &*v.initializer : nullptr;
+}
+
 }  // namespace ortl::opset

@@ -31,6 +31,10 @@ Tensor half_to_float(const Tensor& src);  // a float tensor of the same shape
 // Product of known dims, or an unknown Dim when any is unknown.
 Dim dim_product(const Shape& s, size_t begin, size_t end);
 
+// The compile-time constant in input `slot` of the node being built: an initializer that is not
+// also a graph input (which a caller could override). Null otherwise, or for an omitted input.
+const Tensor* constant_input(const BuildContext& ctx, size_t slot);
+
 // Concrete shape of a run-time tensor as a graph::Shape.
 inline Shape shape_of(const Tensor& t) { return graph::from_concrete(t.shape()); }
 

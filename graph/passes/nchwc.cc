@@ -70,13 +70,13 @@ class NchwcRewriter {
       if (!t) return false;
       for (size_t i = 1; i < n.inputs.size(); ++i)  // Clip's bounds: constants or nothing
         if (n.inputs[i] >= 0 && !constant_of(g_, n.inputs[i])) return false;
-      return emit_like(n, {t->value}, t->channels);
+      return emit(n, {t->value}, t->channels);
     }
     if (op == "Add" || op == "Sub" || op == "Mul") {
       const Twin* a = twin(n.inputs[0]);
       const Twin* b = n.inputs.size() == 2 ? twin(n.inputs[1]) : nullptr;
       if (!a || !b || a->channels != b->channels) return false;
-      return emit_like(n, {a->value, b->value}, a->channels);
+      return emit(n, {a->value, b->value}, a->channels);
     }
     if (op == "MaxPool" || op == "AveragePool") {
       const Twin* t = twin(n.inputs[0]);
@@ -138,9 +138,8 @@ class NchwcRewriter {
     c.inputs = {xin, n.inputs[1], n.inputs.size() > 2 ? n.inputs[2] : -1, z};
     if (z < 0) c.inputs.pop_back();
     if (nchw_input) c.attrs["nchw_input"] = int_attr(1);
-    std::vector<int> ins = c.inputs;
     ++stats_.nchwc_convs;
-    return emit(std::move(c), ins, c_out);
+    return emit(std::move(c), {}, c_out);
   }
 
   bool convert_concat(const Node& n) {
@@ -159,22 +158,23 @@ class NchwcRewriter {
     return emit(std::move(c), ins, channels);
   }
 
-  // n with its inputs replaced (the first ins.size() of them) and its output made a twin.
-  bool emit_like(const Node& n, const std::vector<int>& ins, int64_t channels) {
-    Node c = n;
-    return emit(std::move(c), ins, channels);
-  }
-
+  // c with its first ins.size() inputs replaced, writing a new twin of its output.
   bool emit(Node c, const std::vector<int>& ins, int64_t channels) {
     for (size_t i = 0; i < ins.size(); ++i) c.inputs[i] = ins[i];
     const int orig = c.outputs[0];
-    const int tv = g_.add_value(unique_name(g_, g_.values[orig].name + "_nchwc"));
-    g_.values[tv].type.dtype = DType::kFloat;
+    const int tv = new_twin_value(orig);
     c.outputs[0] = tv;
     twins_[orig] = {tv, channels};
     out_.push_back(std::move(c));
     ++converted_;
     return true;
+  }
+
+  // A fresh float value to hold the NCHWc twin of value v.
+  int new_twin_value(int v) {
+    const int tv = g_.add_value(unique_name(g_, g_.values[v].name + "_nchwc"));
+    g_.values[tv].type.dtype = DType::kFloat;
+    return tv;
   }
 
   const Twin* twin(int v) const {
@@ -189,8 +189,7 @@ class NchwcRewriter {
     r.name = unique_name(g_, g_.values[v].name + "_to_nchwc");
     r.domain = "ai.ortlite", r.op_type = "ReorderToNchwc", r.opset = 1;
     r.inputs = {v};
-    const int tv = g_.add_value(unique_name(g_, g_.values[v].name + "_nchwc"));
-    g_.values[tv].type.dtype = DType::kFloat;
+    const int tv = new_twin_value(v);
     r.outputs = {tv};
     out_.push_back(std::move(r));
     twins_[v] = {tv, channels};

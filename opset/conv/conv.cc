@@ -168,12 +168,9 @@ class ConvOp final : public OpKernel {
   // repacking it per call (most of the work when the output has few pixels). Depthwise convs
   // do not use the GEMM.
   void pack_constant_weights(const BuildContext& ctx) {
-    const graph::Node& n = ctx.node;
-    if (attrs_.transpose || n.inputs.size() < 2 || n.inputs[1] < 0) return;
-    const graph::Value& wv = ctx.graph.values[n.inputs[1]];
-    if (!wv.initializer || wv.is_input || wv.initializer->dtype() != DType::kFloat || wv.initializer->rank() < 3)
-      return;
-    const Tensor& w = *wv.initializer;
+    const Tensor* wc = attrs_.transpose ? nullptr : constant_input(ctx, 1);
+    if (!wc || wc->dtype() != DType::kFloat || wc->rank() < 3) return;
+    const Tensor& w = *wc;
     const int64_t group = attrs_.group, c_out = w.dim(0), kdim = w.numel() / std::max<int64_t>(c_out, 1);
     const bool depthwise = group > 1 && w.dim(1) == 1 && w.rank() <= 4;
     if (depthwise || group <= 0 || c_out % group != 0) return;

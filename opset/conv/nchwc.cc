@@ -22,13 +22,6 @@ namespace {
 
 namespace nc = kernels::nchwc;
 
-const Tensor* constant_input(const BuildContext& ctx, size_t slot) {
-  const graph::Node& n = ctx.node;
-  if (slot >= n.inputs.size() || n.inputs[slot] < 0) return nullptr;
-  const graph::Value& v = ctx.graph.values[n.inputs[slot]];
-  return v.initializer && !v.is_input ? &*v.initializer : nullptr;
-}
-
 // [N, ceil(C / 16), H, W, 16] of a symbolic NCHW shape's parts.
 Shape blocked_shape(const Dim& n, int64_t c, const Dim& h, const Dim& w) {
   return {n, Dim(nc::blocks(c)), h, w, Dim(nc::kBlock)};

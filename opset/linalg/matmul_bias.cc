@@ -17,12 +17,9 @@ namespace {
 class MatMulBiasOp final : public OpKernel {
  public:
   explicit MatMulBiasOp(const BuildContext& ctx) : gemm_(&kernels::select_gemm_f32(kernels::active_isa())) {
-    const graph::Node& n = ctx.node;
-    if (n.inputs.size() < 2 || n.inputs[1] < 0 || !gemm_->pack_b) return;
-    const graph::Value& bv = ctx.graph.values[n.inputs[1]];
-    if (!bv.initializer || bv.is_input || bv.initializer->dtype() != DType::kFloat || bv.initializer->rank() != 2)
-      return;
-    const Tensor& b = *bv.initializer;
+    const Tensor* bc = gemm_->pack_b ? constant_input(ctx, 1) : nullptr;
+    if (!bc || bc->dtype() != DType::kFloat || bc->rank() != 2) return;
+    const Tensor& b = *bc;
     if (b.numel() == 0) return;
     kernels::GemmArgs<float> g;
     g.k = b.dim(0), g.n = b.dim(1), g.b = b.data_as<float>(), g.ldb = g.n;
