@@ -73,10 +73,21 @@ struct Blocked {
   // MR x kc, so slice p0 starts at packed_a_floats-so-far = ceil(m / MR) * MR * p0.
   static int64_t packed_a_floats(int64_t m, int64_t k) { return cdiv(m, MR) * MR * k + kSlack; }
   // The whole op(B) likewise: per K slice, ceil(n / NR) panels of kc x NR.
-  static int64_t packed_b_floats(int64_t k, int64_t n) { return cdiv(n, kNr) * kNr * k + kSlack; }
+  // Packed B panels are kc x NR floats plus kPanelPad: panels kc * NR * 4 bytes apart (a multiple of 4 KiB) would put
+  // the NC / NR store streams of pack_b (one row of each panel per source row) in one L1 set.
+  static constexpr int64_t kPanelPad = 16;
+  static int64_t panel_floats(int64_t kc) { return kc * kNr + kPanelPad; }
+  // Offset of K slice p0 (slices of kc_of(k)) in pack_b_all's layout, whose slices hold `panels` panels each.
+  static int64_t packed_b_slice(int64_t k, int64_t panels, int64_t p0) {
+    return panels * (kNr * p0 + kPanelPad * (p0 / kc_of(k)));
+  }
+  static int64_t packed_b_floats(int64_t k, int64_t n) {
+    return cdiv(n, kNr) * (kNr * k + kPanelPad * cdiv(k, kc_of(k))) + kSlack;
+  }
   static void pack_b_all(const GemmF32Args& g, float* dst) {
-    const int64_t kc_max = kc_of(g.k), npad = cdiv(g.n, kNr) * kNr;
-    for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) pack_b(g, p0, std::min(kc_max, g.k - p0), 0, g.n, dst + npad * p0);
+    const int64_t kc_max = kc_of(g.k), panels = cdiv(g.n, kNr);
+    for (int64_t p0 = 0; p0 < g.k; p0 += kc_max)
+      pack_b(g, p0, std::min(kc_max, g.k - p0), 0, g.n, dst + packed_b_slice(g.k, panels, p0));
   }
   static void pack_a_all(const GemmF32Args& g, float* dst) {
     const int64_t kc_max = kc_of(g.k), mpad = cdiv(g.m, MR) * MR;
@@ -148,6 +159,7 @@ struct Blocked {
   static constexpr int64_t kPfRows = 8;
   static constexpr int64_t kCopyPad = 16;
   static void pack_b(const GemmF32Args& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) {
+    const int64_t pstride = panel_floats(kc);
     if (!g.trans_b) {
       const int64_t full = nc / kNr * kNr;
       const int tail = static_cast<int>(nc - full);
@@ -162,12 +174,12 @@ struct Blocked {
           for (int64_t j = 0; j < nc; j += 16) __builtin_prefetch(pf + j, 0, 1);
         }
         for (int64_t jr = 0; jr < full; jr += kNr) {
-          float* d = dp + jr * kc;
+          float* d = dp + jr / kNr * pstride;
 #pragma GCC unroll 8
           for (int v = 0; v < NV; ++v) VT::store(d + v * kW, VT::load(sp + jr + v * kW));
         }
         if (tail) {
-          float* d = dp + full * kc;
+          float* d = dp + full / kNr * pstride;
           for (int j = 0; j < kNr; ++j) d[j] = j < tail ? sp[full + j] : 0.f;
         }
       }
@@ -175,7 +187,7 @@ struct Blocked {
     }
     for (int64_t jr = 0; jr < nc; jr += kNr) {
       const int cols = static_cast<int>(std::min<int64_t>(kNr, nc - jr));
-      float* d = dst + jr * kc;
+      float* d = dst + jr / kNr * pstride;
       // op(B)[p, j] = B[j, p]: read rows of B contiguously, write panel columns.
       const float* s = g.b + (j0 + jr) * g.ldb + p0;
       for (int j = 0; j < kNr; ++j) {
@@ -196,9 +208,24 @@ struct Blocked {
   // (i, p) at a[p * MR + i]) or, kDirect, straight from row-major op(A) (a[i * lda + p]): the
   // scalar transpose that packing A costs is as large as the multiply when N is small (N = 64:
   // 4 FMAs per A element), while reading 12 rows in place only needs 12 L1 lines live.
+  //
+  // Side work, once every side.every k steps (see task, staging): prefetch a row of the B block the task multiplies
+  // next (kNr floats of op(B), ld apart) and copy one of its rows already prefetched into its packed panel (src, ld
+  // apart, to dst, kNr apart). Copy rows that do not fit in kc steps are copied after the loop.
+  struct Side {
+    const float* pf = nullptr;
+    const float* src = nullptr;
+    float* dst = nullptr;
+    int64_t ld = 0, pf_rows = 0, cp_rows = 0, every = 0;  // every == 0: none
+    bool prefetch_c = false;  // C larger than L2: its tile's lines are fetched for writing before the loop
+  };
+  static void copy_row(const float* src, float* dst) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) VT::store(dst + v * kW, VT::load(src + v * kW));
+  }
   template <int R, bool kDirect>
   static void micro(int64_t kc, const float* __restrict a, int64_t lda, const float* __restrict b, int64_t ldb,
-                    float* __restrict c, int64_t ldc, int cols, float alpha, float beta) {
+                    float* __restrict c, int64_t ldc, int cols, float alpha, float beta, const Side& side) {
     V acc[R][NV];
 #pragma GCC unroll 32
     for (int i = 0; i < R; ++i) {
@@ -210,7 +237,30 @@ struct Blocked {
     const int64_t lda3 = 3 * lda;
     const float* aq[(R + 3) / 4];
     for (int q = 0; q < (R + 3) / 4; ++q) aq[q] = a + (kDirect ? 4 * q * lda : 0);
+    if (side.prefetch_c) {
+      for (int i = 0; i < R; ++i) {
+        for (int l = 0; l < cols + 15; l += 16) __builtin_prefetch(c + i * ldc + std::min(l, cols - 1), 1, 3);
+      }
+    }
+    const float* pf = side.pf;
+    const float* src = side.src;
+    float* dst = side.dst;
+    int64_t pf_left = side.pf_rows, cp_left = side.cp_rows, at = side.every > 0 ? 0 : kc;
     for (int64_t p = 0; p < kc; ++p) {
+      if (p == at) {
+        if (pf_left > 0) {
+          for (int l = 0; l < kNr; l += 16) __builtin_prefetch(pf + l, 0, 2);
+          pf += side.ld;
+          --pf_left;
+        }
+        if (cp_left > 0) {
+          copy_row(src, dst);
+          src += side.ld;
+          dst += kNr;
+          --cp_left;
+        }
+        at = pf_left > 0 || cp_left > 0 ? at + side.every : kc;
+      }
       V bv[NV];
 #pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) bv[v] = VT::load(b + v * kW);
@@ -234,6 +284,7 @@ struct Blocked {
       }
       b += ldb;
     }
+    for (; cp_left > 0; --cp_left, src += side.ld, dst += kNr) copy_row(src, dst);
     const V va = VT::set1(alpha);
     if (cols == kNr) {
       const V vb = VT::set1(beta);
@@ -268,7 +319,8 @@ struct Blocked {
     }
   }
 
-  using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*, int64_t, int, float, float);
+  using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*, int64_t, int, float, float,
+                           const Side&);
   template <bool kDirect, int... Rs>
   static constexpr std::array<MicroFn, MR> micro_table(std::integer_sequence<int, Rs...>) {
     return {&micro<Rs + 1, kDirect>...};
@@ -319,20 +371,6 @@ struct Blocked {
     const int64_t rows = cdiv(mblocks, parts) * mc;  // a multiple of mc, hence of MR
     const int64_t kc_max = kc_run(g);
     const int64_t tasks = cdiv(g.m, rows) * tn;
-    par.for_range(tasks, static_cast<double>(rows * nc) * static_cast<double>(g.k) / kMacPerNs,
-                  [&](int64_t t0, int64_t t1) {
-                    float* apack = thread_scratch_f32(0, mc * (kc_max + kCopyPad) + kc_max * nc);
-                    float* bpack = apack + mc * (kc_max + kCopyPad);
-                    for (int64_t t = t0; t < t1; ++t) {
-                      const int64_t i_lo = (t / tn) * rows;
-                      task(g, i_lo, std::min(g.m, i_lo + rows), (t % tn) * nc, mc, nc, kc_max, apack, bpack);
-                    }
-                  });
-  }
-
-  static void task(const GemmF32Args& g, int64_t i_lo, int64_t i_hi, int64_t j0, int64_t mc, int64_t nc, int64_t kc_max,
-                   float* apack, float* bpack) {
-    const int64_t ncur = std::min(nc, g.n - j0), mpad = cdiv(g.m, MR) * MR;
     // Row-major op(B) is also read in place (whole NR-column panels; a partial last panel is
     // packed) when few rows reuse it (M <= 4 MC: packing B is not amortized, BERT's M = 128),
     // B is at most 4 MiB and A is row-major; not when its row stride is a multiple of 4 KiB
@@ -340,21 +378,88 @@ struct Blocked {
     // for the 9 MiB FFN-down weights (16% slower in place: the packing pass streams them from
     // memory better than the tiles' strided reads), and for the 16-wide AVX2 panel (one line
     // per k: square512 lost 20%). In place: BERT QKV +4%, ResNet res4 +6%.
-    const bool a_aliased = (g.lda * 4) % 4096 == 0;
     const bool direct_b = kNr >= 32 && !g.b_packed && !g.trans_b && (g.ldb * 4) % 4096 != 0 && g.m <= 4 * kMc &&
                           g.k * g.n <= (int64_t{1} << 20) && !g.a_packed && !g.trans_a;
+    const bool stage = kStage && !g.b_packed && !direct_b && !g.trans_b && g.m <= kStageMaxM;
+    const int64_t bfloats = cdiv(nc, kNr) * panel_floats(kc_max);
+    par.for_range(tasks, static_cast<double>(rows * nc) * static_cast<double>(g.k) / kMacPerNs,
+                  [&](int64_t t0, int64_t t1) {
+                    float* apack = thread_scratch_f32(0, mc * (kc_max + kCopyPad) + (stage ? 2 : 1) * bfloats);
+                    Blocks bl;
+                    bl.buf[0] = apack + mc * (kc_max + kCopyPad);
+                    bl.buf[1] = bl.buf[0] + bfloats;
+                    for (int64_t t = t0; t < t1; ++t) {
+                      const int64_t i_lo = (t / tn) * rows;
+                      // The task after this one, on this thread: its first block is staged by this one.
+                      const int64_t j_next = stage && t + 1 < t1 ? ((t + 1) % tn) * nc : -1;
+                      task(g, i_lo, std::min(g.m, i_lo + rows), (t % tn) * nc, j_next, mc, nc, kc_max, direct_b, stage,
+                           apack, bl);
+                    }
+                  });
+  }
+
+  // Staging (row-major op(B) packed per call, few rows: M <= kStageMaxM, so each packed block serves few tiles, BERT
+  // FFN-down's 9 MiB of weights): the packing of the next B block (the next K slice, or the first slice of the task
+  // that follows on this thread) is spread over this block's tiles rather than done in one pass between them. With T
+  // tiles per slice, the next block's rows are cut into T chunks: tile t prefetches chunk t into L2 and copies chunk
+  // t - 1 (prefetched one tile sweep earlier) into the other packed buffer, both from inside its multiply loop (see
+  // Side), so op(B) is streamed from memory under the multiply-adds instead of between them; the last chunk, and the
+  // panels this block has no tile for, are copied after the sweep. Measured on Zen 4 (FFN-down, 128 x 768 x 3072, one
+  // thread): the packing pass alone, at 12 GB/s from L3 / memory, was 12% of the call; staged, the call went from
+  // 0.87 to 0.91-0.93 of dnnl_sgemm (AVX-512 tile) and from 0.85 to 0.89-0.91 (AVX2 tile). Packing the first tile's
+  // panels inside its multiply loop instead (as oneDNN's no-copy kernel does) ran that tile 1.6x slower than the rest.
+  static constexpr bool kStage = kNr >= 16;
+  static constexpr int64_t kLargeC = int64_t{1} << 18;  // floats (1 MiB)
+  static constexpr int64_t kStageMaxM = 4 * kMc;
+  struct Blocks {
+    float* buf[2] = {nullptr, nullptr};  // packed B blocks: the current one and the staged next one
+    int cur = 0;
+    int64_t staged_j = -1;  // column block whose first K slice is already packed in buf[cur], or -1
+  };
+  // The next block to stage: rows p0n .. p0n + kcn of op(B), columns jn .. jn + ncn (nfn in whole panels).
+  struct NextB {
+    int64_t p0 = 0, kc = 0, j = 0, nfull = 0, n = 0;
+    float* dst = nullptr;
+    // Rows of chunk c (of `tiles`): [row(c), row(c + 1)).
+    int64_t row(int64_t c, int64_t tiles) const { return kc * c / tiles; }
+  };
+
+  static void task(const GemmF32Args& g, int64_t i_lo, int64_t i_hi, int64_t j0, int64_t j_next, int64_t mc, int64_t nc,
+                   int64_t kc_max, bool direct_b, bool stage, float* apack, Blocks& bl) {
+    const int64_t ncur = std::min(nc, g.n - j0), mpad = cdiv(g.m, MR) * MR;
+    const bool a_aliased = (g.lda * 4) % 4096 == 0;
+    // C past L2 (square1024: 4 MiB, rows 4 KiB apart): each tile's C lines come from L3 or memory when it adds to
+    // them. Prefetched for writing before the multiply loop, square1024 and square2048 gained 2-3% on Zen 4 (BERT's
+    // FFN-down, C 384 KiB, lost 2%: hence the bound).
+    const bool c_large = g.m * g.n > kLargeC;
+    int64_t tiles_total = 0;
+    for (int64_t i0 = i_lo; i0 < i_hi; i0 += mc) tiles_total += cdiv(std::min(mc, i_hi - i0), MR);
     for (int64_t p0 = 0; p0 < g.k; p0 += kc_max) {
-      const int64_t kc = std::min(kc_max, g.k - p0);
+      const int64_t kc = std::min(kc_max, g.k - p0), pstride = panel_floats(kc);
+      float* bpack = bl.buf[bl.cur];
       const float* bp = bpack;
       const int64_t nfull = ncur / kNr * kNr;
       if (g.b_packed) {
-        bp = g.b_packed + cdiv(g.n, kNr) * kNr * p0 + j0 * kc;  // j0 is a multiple of NR
+        bp = g.b_packed + packed_b_slice(g.k, cdiv(g.n, kNr), p0) + j0 / kNr * pstride;  // j0: a multiple of NR
       } else if (direct_b) {
-        if (nfull < ncur) pack_b(g, p0, kc, j0 + nfull, ncur - nfull, bpack + nfull * kc);
-      } else {
+        if (nfull < ncur) pack_b(g, p0, kc, j0 + nfull, ncur - nfull, bpack + nfull / kNr * pstride);
+      } else if (!(stage && (p0 > 0 || bl.staged_j == j0))) {
         pack_b(g, p0, kc, j0, ncur, bpack);
       }
+      NextB nx;
+      if (stage) {
+        nx.p0 = p0 + kc, nx.j = j0;
+        if (nx.p0 >= g.k) nx.p0 = 0, nx.j = j_next;
+        if (nx.j >= 0) {
+          nx.kc = std::min(kc_max, g.k - nx.p0);
+          nx.n = std::min(nc, g.n - nx.j);
+          nx.nfull = nx.n / kNr * kNr;
+          nx.dst = bl.buf[bl.cur ^ 1];
+        }
+      }
+      const int64_t pstride_n = panel_floats(nx.kc);
       const float beta = p0 == 0 ? g.beta : 1.f;
+      int64_t tile = 0;
       for (int64_t i0 = i_lo; i0 < i_hi; i0 += mc) {
         const int64_t mcur = std::min(mc, i_hi - i0);
         // Row-major op(A) is read in place (see micro); when its row stride is a multiple of
@@ -380,18 +485,48 @@ struct Blocked {
         // row runs 2 FMA chains on a 4-cycle latency).
         const int64_t tiles = cdiv(mcur, MR), even = mcur / tiles, longer = mcur % tiles;
         int64_t ir = 0;
-        for (int64_t t = 0; t < tiles; ++t) {
+        for (int64_t t = 0; t < tiles; ++t, ++tile) {
           const int r = static_cast<int>(direct ? even + (t < longer) : std::min<int64_t>(MR, mcur - ir));
           const float* ar = ap + (direct ? ir * lda : ir * kc);
           for (int64_t jr = 0; jr < ncur; jr += kNr) {
             const int cols = static_cast<int>(std::min<int64_t>(kNr, ncur - jr));
             const bool in_place = direct_b && jr < nfull;
-            const float* b = in_place ? g.b + p0 * g.ldb + j0 + jr : bp + jr * kc;
+            const float* b = in_place ? g.b + p0 * g.ldb + j0 + jr : bp + jr / kNr * pstride;
+            Side side;
+            side.prefetch_c = c_large;
+            if (nx.dst && jr < nx.nfull) {
+              const float* src = g.b + nx.p0 * g.ldb + nx.j + jr;
+              const int64_t r0 = nx.row(tile, tiles_total), r1 = nx.row(tile + 1, tiles_total);
+              side.ld = g.ldb;
+              side.pf = src + r0 * g.ldb;
+              side.pf_rows = r1 - r0;
+              if (tile > 0) {
+                const int64_t q0 = nx.row(tile - 1, tiles_total);
+                side.src = src + q0 * g.ldb;
+                side.dst = nx.dst + jr / kNr * pstride_n + q0 * kNr;
+                side.cp_rows = r0 - q0;
+              }
+              side.every = std::max<int64_t>(1, kc / std::max<int64_t>({side.pf_rows, side.cp_rows, 1}));
+            }
             fns[r - 1](kc, ar, lda, b, in_place ? g.ldb : kNr, g.c + (i0 + ir) * g.ldc + j0 + jr, g.ldc, cols, g.alpha,
-                       beta);
+                       beta, side);
           }
           ir += r;
         }
+      }
+      if (nx.dst) {
+        // What the sweep did not stage: the last chunk of each panel it had a tile for, the panels past this block's
+        // width, and a partial last panel.
+        const int64_t covered = std::min(nx.nfull, cdiv(ncur, kNr) * kNr);
+        const int64_t q0 = nx.row(tiles_total - 1, tiles_total);
+        for (int64_t jr = 0; jr < covered; jr += kNr) {
+          const float* src = g.b + (nx.p0 + q0) * g.ldb + nx.j + jr;
+          float* dst = nx.dst + jr / kNr * pstride_n + q0 * kNr;
+          for (int64_t q = q0; q < nx.kc; ++q, src += g.ldb, dst += kNr) copy_row(src, dst);
+        }
+        if (covered < nx.n) pack_b(g, nx.p0, nx.kc, nx.j + covered, nx.n - covered, nx.dst + covered / kNr * pstride_n);
+        bl.cur ^= 1;
+        bl.staged_j = nx.p0 == 0 ? nx.j : -1;
       }
     }
   }

@@ -147,6 +147,14 @@ TEST_P(GemmF32Test, LargeBlocked) {
       {128, 300, 1024, false, false, 1.f, 1.f, 0},
       {40, 70, 1100, false, true, 1.f, 0.f, 0},
       {580, 520, 200, false, false, 1.f, 0.5f, 824},
+      // B packed per call with few rows (M <= 4 MC), so the next block is staged during the tiles: several K
+      // slices and column blocks, partial last panels, a B row stride of 4 KiB, more tiles than slice rows, and
+      // (3 threads) task sequences whose next column block is wider than the current one.
+      {128, 600, 1900, false, false, 1.f, 0.f, 0},
+      {30, 1030, 1100, false, false, 1.f, 1.f, 0},
+      {100, 1024, 300, false, false, 1.f, 0.f, 0},
+      {576, 1024, 40, false, false, 1.f, 0.f, 0},
+      {200, 1030, 1100, false, false, 0.5f, 0.f, 0},
   };
   uint32_t seed = 5000;
   for (const Problem& p : problems) {
