@@ -88,6 +88,10 @@ constexpr ConvShape kShapes[] = {
     // EfficientNet-B0 expansion convs (followed by SiLU).
     {"effb0_1x1_112to672_14", 112, 14, 14, 672, 1, 1, 0, 1},
     {"effb0_1x1_192to1152_7", 192, 7, 7, 1152, 1, 1, 0, 1},
+    // SRCNN (9-1-5) on a 256x256 crop: the RGB 9x9 first layer and the 3-channel 5x5 output layer
+    // (few output channels: conv_f32's direct kernel; the NCHWc pass leaves it in NCHW).
+    {"srcnn_9x9_3to64_256", 3, 256, 256, 64, 9, 1, 4, 1},
+    {"srcnn_5x5_32to3_256", 32, 256, 256, 3, 5, 1, 2, 1},
 };
 
 void set_counters(benchmark::State& state, const ConvShape& s) {
@@ -224,7 +228,7 @@ void register_all() {
       const std::string pc = std::string("conv/ortl_percall_") + impl.name + "/" + s.name;
       benchmark::RegisterBenchmark(pc.c_str(), bm_ortl, &impl, s, true)->Unit(benchmark::kMicrosecond);
     }
-    if (s.group == 1) {
+    if (s.group == 1 && s.c_out >= 16) {
       const std::string nchwc = std::string("conv/ortl_nchwc/") + s.name;
       benchmark::RegisterBenchmark(nchwc.c_str(), bm_nchwc, s, false)->Unit(benchmark::kMicrosecond);
       const std::string silu = std::string("conv/ortl_nchwc_silu/") + s.name;

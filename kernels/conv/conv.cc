@@ -1,4 +1,4 @@
-// Fast f32 Conv. Three paths, picked per shape (conv_f32_path):
+// Fast f32 Conv. Four paths, picked per shape (conv_f32_path):
 //  - 1x1: kernel 1, stride 1, no padding: Y_g = W_g [C_out/g x C_in/g] * X_g [C_in/g x HW], one
 //    GEMM straight on the input.
 //  - depthwise: group == C_in (C_out any multiple of it), 1-D or 2-D: a direct kernel per output
@@ -7,6 +7,9 @@
 //  - im2col: the columns of a chunk of output positions ([C_in/g * prod(kernel)] x T, T chosen so
 //    the chunk stays around 1 MiB) are gathered into per-thread scratch and multiplied by W_g.
 //    Chunking bounds the scratch for big images and gives the pool independent tasks.
+//  - few_out_direct: C_out <= 8, group 1, 2-D, stride 1 (SRCNN's 32 -> 3 output layer): a direct
+//    kernel with output pixels along the vectors (conv_few_out_impl.h); the GEMM would have M =
+//    C_out, or transposed, a whole im2col to read once.
 // Work is split across threads over (image, group, chunk) tasks when there are enough of them,
 // otherwise the GEMM itself runs in parallel.
 #include "kernels/conv/conv.h"
@@ -37,6 +40,14 @@ bool is_pointwise(const ConvParams& p) {
     if (p.kernel[d] != 1 || p.strides[d] != 1 || p.pads_begin[d] != 0 || p.out[d] != p.in[d]) return false;
   }
   return true;
+}
+
+// Few output channels, 2-D, group 1, stride 1, a kernel larger than 1x1 and rows of at least 16
+// outputs: the direct kernel of conv_few_out_impl.h (no im2col).
+bool is_few_out(const ConvParams& p) {
+  if (p.group != 1 || p.in.size() != 2 || p.c_out > kFewOutMax || p.out[1] < 16) return false;
+  return p.strides[0] == 1 && p.strides[1] == 1 && p.kernel[0] * p.kernel[1] > 1 &&
+         (p.kernel[1] - 1) * p.dilations[1] <= kFewOutSpanMax;
 }
 
 // One input channel per group (C_out a multiple of C_in: the channel multiplier).
@@ -134,6 +145,7 @@ std::vector<float> conv_pack_weights(int64_t c_out, int64_t group, int64_t kdim,
 const char* conv_f32_path(const ConvParams& p) {
   if (is_depthwise(p)) return p.out.back() <= 16 ? "depthwise_narrow" : "depthwise";
   if (is_pointwise(p)) return "1x1";
+  if (is_few_out(p)) return "few_out_direct";
   return "im2col";
 }
 
@@ -182,6 +194,22 @@ void conv_f32(const ConvParams& p, const float* x, const float* w, const float* 
         depthwise_plane(p, x + xi * in_size, w + co * k_size, bias ? bias[co] : 0.f, y + plane * out_size);
         if (!ep.trivial()) {
           conv_epilogue_row(y + plane * out_size, ep.sum ? ep.sum + plane * out_size : nullptr, out_size, 0.f, ep);
+        }
+      }
+    });
+    return;
+  }
+
+  if (is_few_out(p)) {
+    const ConvFewOutRowsFn rows_fn = conv_few_out_rows_fn(active_isa());
+    const int64_t oh = p.out[0], ow = p.out[1];
+    par.for_range(p.batch * oh, static_cast<double>(p.c_out * kdim * ow) / 16.0, [&](int64_t r0, int64_t r1) {
+      rows_fn(p, x, w, bias, y, r0, r1);
+      if (ep.trivial()) return;
+      for (int64_t r = r0; r < r1; ++r) {
+        for (int64_t co = 0; co < p.c_out; ++co) {
+          const int64_t off = ((r / oh * p.c_out + co) * oh + r % oh) * ow;
+          conv_epilogue_row(y + off, ep.sum ? ep.sum + off : nullptr, ow, 0.f, ep);
         }
       }
     });

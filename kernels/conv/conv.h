@@ -46,7 +46,7 @@ void conv_epilogue_row(float* y, const float* sum, int64_t n, float bias, const 
 void conv_epilogue_row(double* y, const double* sum, int64_t n, double bias, const ConvEpilogue& ep);
 
 // Which fast path conv_f32 takes for these params ("1x1", "depthwise", "depthwise_narrow",
-// "im2col").
+// "few_out_direct", "im2col").
 const char* conv_f32_path(const ConvParams& p);
 
 template <class T>
@@ -66,5 +66,14 @@ std::vector<float> conv_pack_weights(int64_t c_out, int64_t group, int64_t kdim,
                                      const GemmF32Impl& gemm);
 void conv_transpose_f32(const ConvParams& p, const float* x, const float* w, const float* bias, float* y,
                         const GemmF32Impl& gemm, Parallel& par);
+
+// Direct 2-D conv for few output channels (conv_few_out_impl.h; conv_f32 takes it for group 1,
+// stride 1, C_out <= kFewOutMax): output rows [r0, r1) of the batch (row r: image r / out[0],
+// row r % out[0]), all channels, bias added (may be null). The build for the best tier in `isa`.
+constexpr int64_t kFewOutMax = 8;
+constexpr int64_t kFewOutSpanMax = 240;  // (kernel width - 1) * dilation
+using ConvFewOutRowsFn = void (*)(const ConvParams& p, const float* x, const float* w, const float* bias, float* y,
+                                  int64_t r0, int64_t r1);
+ConvFewOutRowsFn conv_few_out_rows_fn(uint32_t isa);
 
 }  // namespace ortl::kernels

@@ -165,6 +165,43 @@ TEST(ConvKernel, Depthwise) {
   }
 }
 
+// C_out <= 8, group 1, stride 1, 2-D, rows of 16+ outputs: the direct few-output-channel kernel
+// (4-channel groups, 4- and 1-vector column blocks, scalar edges and tails).
+TEST(ConvKernel, FewOutputChannels) {
+  const ConvParams cases[] = {
+      make(1, 32, 3, 1, {20, 70}, {5, 5}, {1, 1}, {1, 1}, {2, 2}, {2, 2}),  // SRCNN's last layer
+      make(2, 5, 1, 1, {9, 16}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}),    // one channel, rows of 16
+      make(1, 3, 2, 1, {7, 17}, {3, 3}, {1, 1}, {1, 1}, {0, 1}, {2, 0}),    // asymmetric pads
+      make(1, 4, 4, 1, {11, 81}, {3, 3}, {1, 1}, {2, 2}, {2, 2}, {2, 2}),   // dilation 2
+      make(1, 6, 5, 1, {6, 40}, {1, 3}, {1, 1}, {1, 1}, {0, 1}, {0, 1}),    // 1x3; 4 + 1 channels
+      make(1, 2, 8, 1, {12, 33}, {3, 1}, {1, 1}, {1, 3}, {1, 0}, {1, 0}),   // 3x1; two groups of 4
+      make(1, 3, 7, 1, {3, 50}, {5, 5}, {1, 1}, {1, 1}, {5, 3}, {5, 3}),    // rows all padding
+      make(2, 1, 3, 1, {5, 20}, {9, 9}, {1, 1}, {1, 1}, {4, 4}, {4, 4}),    // taps wider than the interior
+      make(1, 4, 6, 1, {4, 100}, {2, 2}, {1, 1}, {1, 1}, {0, 0}, {0, 0}),   // no padding, even kernel
+  };
+  uint32_t seed = 700;
+  for (const ConvParams& p : cases) {
+    EXPECT_STREQ(conv_f32_path(p), "few_out_direct") << describe(p);
+    check({p, false}, ++seed);
+  }
+  // The epilogue (sum + ReLU) is applied after the rows.
+  const ConvParams& p = cases[0];
+  std::mt19937 rng(1);
+  const auto x = small_ints(rng, p.batch * p.c_in * product(p.in));
+  const auto w = small_ints(rng, p.c_out * p.c_in * product(p.kernel));
+  const int64_t y_size = p.batch * p.c_out * product(p.out);
+  const auto z = small_ints(rng, y_size);
+  std::vector<float> want(y_size), got(y_size);
+  conv_ref(p, x.data(), w.data(), static_cast<const float*>(nullptr), want.data());
+  for (int64_t i = 0; i < y_size; ++i) want[i] = std::max(0.f, want[i] + z[i]);
+  ConvEpilogue ep;
+  ep.act = ConvEpilogue::Act::kRelu;
+  ep.sum = z.data();
+  testing::ThreadedParallel par2(2);
+  conv_f32(p, x.data(), w.data(), nullptr, got.data(), select_gemm_f32(), par2, ep);
+  EXPECT_EQ(got, want);
+}
+
 TEST(ConvKernel, Pointwise) {
   const ConvParams cases[] = {
       make(2, 13, 31, 1, {7, 9}, {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}),
