@@ -188,9 +188,11 @@ TEST(NchwcConv, AsymmetricPadding) {
 
 TEST(NchwcConv, Epilogues) {
   // Stride 1 (SiLU / HardSwish inlined), 1x1, NCHW input and stride 2 with 4 output blocks (both
-  // apply SiLU / HardSwish out of line, in place).
+  // apply SiLU / HardSwish out of line, in place), and NCHW input at stride 1 (SRCNN's 9x9 RGB
+  // layer: 4-block tiles, border columns on both sides).
   const Conv2dParams shapes[] = {make(1, 24, 40, 7, 9, 3, 1, 1), make(1, 32, 64, 5, 5, 1, 1, 0),
-                                 make(1, 3, 20, 11, 11, 3, 2, 1, true), make(1, 20, 64, 9, 29, 3, 2, 1)};
+                                 make(1, 3, 20, 11, 11, 3, 2, 1, true), make(1, 20, 64, 9, 29, 3, 2, 1),
+                                 make(1, 3, 64, 12, 45, 9, 1, 4, true)};
   const Act acts[] = {Act::kNone, Act::kRelu, Act::kClip, Act::kLeakyRelu, Act::kHardSwish, Act::kSilu};
   unsigned seed = 100;
   for (const Conv2dParams& p : shapes) {
