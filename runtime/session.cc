@@ -90,6 +90,11 @@ Session::Session(std::shared_ptr<graph::Graph> g, Options opts) : graph_(std::mo
       }
     }
     kernels_.push_back(opset::build_kernel(n, gr, compiler_.get()));
+    // Initializers whose consumers are all built by now are freed as soon as they are packed, so
+    // at most one packed copy and its source coexist (nodes are in topological order).
+    for (int v : n.inputs) {
+      if (v >= 0 && gr.values[v].consumers.back() < static_cast<int>(kernels_.size())) release_if_prepacked(v);
+    }
   }
   // Graph inputs that feed an input slot whose value decides shapes (Resize scales, Reshape
   // shape, ...) are part of the plan key: their values are known at plan time.
@@ -108,6 +113,25 @@ Session::Session(std::shared_ptr<graph::Graph> g, Options opts) : graph_(std::mo
     for (size_t i = 0; i < gr.nodes.size(); ++i)
       std::cerr << "[ort-lite] " << gr.nodes[i].describe() << " -> " << kernels_[i]->kernel_name() << "\n";
   }
+}
+
+// An initializer that every consumer holds in a packed form of its own (OpKernel::prepacked_inputs)
+// is replaced by a data-less tensor of the same dtype and shape, so its memory is freed (or, when
+// a kernel shares the buffer, owned by that kernel alone). Graph outputs and overridable inputs
+// keep theirs.
+void Session::release_if_prepacked(int v) {
+  graph::Value& val = graph_->values[v];
+  if (!val.initializer || val.is_input || val.is_output || val.initializer->nbytes() == 0 ||
+      val.initializer->data() == nullptr)
+    return;
+  for (int c : val.consumers) {
+    const std::vector<int> slots = kernels_[c]->prepacked_inputs();
+    const graph::Node& n = graph_->nodes[c];
+    for (size_t s = 0; s < n.inputs.size(); ++s) {
+      if (n.inputs[s] == v && std::find(slots.begin(), slots.end(), static_cast<int>(s)) == slots.end()) return;
+    }
+  }
+  val.initializer = Tensor::view(val.initializer->dtype(), val.initializer->shape(), nullptr);
 }
 
 void Session::infer_symbolic() {

@@ -90,6 +90,7 @@ class Session {
   std::shared_ptr<const Plan> get_plan(const Bound& b) const;
   std::shared_ptr<Plan> make_plan(const Bound& b) const;
   void infer_symbolic();
+  void release_if_prepacked(int value);
   std::shared_ptr<void> take_arena(size_t bytes) const;
 
   std::shared_ptr<graph::Graph> graph_;

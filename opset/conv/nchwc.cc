@@ -122,6 +122,10 @@ class NchwcConvOp final : public OpKernel {
     if (z && !fused_sum) add_broadcast_sum(*z, y);
   }
 
+  // W is packed (a 3x3 W is also kept by w_ for Winograd, which keeps its buffer alive) and B
+  // copied when the node is built.
+  std::vector<int> prepacked_inputs() const override { return {1, 2}; }
+
   std::string kernel_name() const override {
     std::string name = nc::conv2d_kernel_name(p_);
     if (w_.defined()) name += "|winograd";  // when the run-time shape qualifies

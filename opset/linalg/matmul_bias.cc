@@ -78,13 +78,19 @@ class MatMulBiasOp final : public OpKernel {
     g.m = m, g.n = n, g.k = k, g.lda = k, g.ldb = n, g.ldc = n;
     g.a = a.data_as<float>(), g.b = b.data_as<float>(), g.c = py;
     g.beta = 1.f;
-    if (!packed_b_.empty() && b.data() == packed_of_) g.b_packed = packed_b_.data();
+    // B's data is null when the session freed the initializer (prepacked_inputs).
+    if (!packed_b_.empty() && (b.data() == packed_of_ || b.data() == nullptr)) g.b_packed = packed_b_.data();
     if (k == 0) return;  // Y = bias
     linalg::run_gemm(g, *gemm_, ctx.par());
   }
 
   std::string kernel_name() const override {
     return std::string(gemm_->name) + (packed_b_.empty() ? "" : "+prepacked");
+  }
+
+  std::vector<int> prepacked_inputs() const override {
+    if (packed_b_.empty()) return {};
+    return {1};
   }
 
  private:

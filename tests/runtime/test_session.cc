@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "model_builder.h"
+#include "runtime/session.h"
 #include "runtime/thread_pool.h"
 
 namespace ortl::test {
@@ -119,6 +120,52 @@ TEST(Session, TensorViewsOverUserMemory) {
   auto out = s.run({{"x", Tensor::view(DType::kFloat, {3}, buf)}});
   EXPECT_EQ(values(out[0]), (std::vector<float>{0, 5, 0}));
   EXPECT_EQ(buf[0], -1);  // inputs are never written
+}
+
+// Weights every consumer packed when it was built (MatMul + Add on a 3-D input -> MatMulBias) are
+// freed from the graph: the value keeps its dtype and shape without data. A weight that another
+// node reads as it is (Transpose) keeps its buffer. Results do not change.
+TEST(Session, InitializersPackedByEveryConsumerAreFreed) {
+  ModelBuilder b;
+  b.input("x", DType::kFloat, {1, 2, 8});
+  Tensor w(DType::kFloat, {8, 4}), shared(DType::kFloat, {8, 4}), bias(DType::kFloat, {4});
+  for (int i = 0; i < 32; ++i) w.data_as<float>()[i] = static_cast<float>(i % 5) - 2.f;
+  for (int i = 0; i < 32; ++i) shared.data_as<float>()[i] = static_cast<float>(i % 3) - 1.f;
+  for (int i = 0; i < 4; ++i) bias.data_as<float>()[i] = static_cast<float>(i);
+  b.initializer("w", w);
+  b.initializer("shared", shared);
+  b.initializer("bias", bias);
+  b.node("MatMul", {"x", "w"}, {"m"});
+  b.node("Add", {"m", "bias"}, {"y"});
+  b.node("MatMul", {"x", "shared"}, {"m2"});
+  b.node("Add", {"m2", "bias"}, {"y2"});
+  b.node("Transpose", {"shared"}, {"t"});  // reads "shared" itself
+  b.output("y", DType::kFloat);
+  b.output("y2", DType::kFloat);
+  b.output("t", DType::kFloat);
+  const std::string bytes = b.bytes();
+  runtime::Session s(graph::load_model_bytes(bytes.data(), bytes.size(), "packed.onnx"), runtime::Options{1, 2, false});
+  const graph::Graph& g = s.graph();
+  const graph::Value& wv = g.values[g.find("w")];
+  ASSERT_TRUE(wv.initializer.has_value());
+  EXPECT_EQ(wv.initializer->data(), nullptr);
+  EXPECT_EQ(wv.initializer->shape(), (std::vector<int64_t>{8, 4}));
+  EXPECT_NE(g.values[g.find("shared")].initializer->data(), nullptr);
+  Tensor x(DType::kFloat, {1, 2, 8});
+  for (int i = 0; i < 16; ++i) x.data_as<float>()[i] = static_cast<float>(i % 4) - 1.5f;
+  const std::vector<Tensor> out = s.run({{"x", x}}, {});
+  for (int r = 0; r < 2; ++r) {
+    for (int c = 0; c < 4; ++c) {
+      float want = bias.data_as<float>()[c], want2 = want;
+      for (int k = 0; k < 8; ++k) {
+        want += x.data_as<float>()[r * 8 + k] * w.data_as<float>()[k * 4 + c];
+        want2 += x.data_as<float>()[r * 8 + k] * shared.data_as<float>()[k * 4 + c];
+      }
+      EXPECT_FLOAT_EQ(out[0].data_as<float>()[r * 4 + c], want);
+      EXPECT_FLOAT_EQ(out[1].data_as<float>()[r * 4 + c], want2);
+    }
+  }
+  EXPECT_EQ(out[2].data_as<float>()[1], shared.data_as<float>()[4]);  // t[0][1] = shared[1][0]
 }
 
 }  // namespace
