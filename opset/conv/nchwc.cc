@@ -79,6 +79,12 @@ class NchwcConvOp final : public OpKernel {
       check_blocked(x, p_.c_in, "NchwcConv", "X");
     }
     const conv::Geometry g = geometry({x.shape[2].value, x.shape[3].value});
+    // Static spatial dims (every exported CNN): the Winograd weights are made now, at session
+    // creation, rather than by the first run (YOLOv8n's first run took 1.75x the others).
+    if (w_.defined() && x.shape[2].known() && x.shape[3].known()) {
+      const nc::Conv2dParams p = params(1, x.shape[2].value, x.shape[3].value);
+      if (nc::winograd_applicable(p)) winograd_weights(p);
+    }
     auto dim = [&](int64_t v) { return v >= 0 ? Dim(v) : ctx.fresh_dim(); };
     y.has_shape = true;
     y.shape = blocked_shape(x.shape[0], p_.c_out, dim(g.out[0]), dim(g.out[1]));
@@ -96,13 +102,7 @@ class NchwcConvOp final : public OpKernel {
     check(x.dim(1) == (nchw_input_ ? p_.c_in : nc::blocks(p_.c_in)) && (nchw_input_ || x.dim(4) == nc::kBlock),
           ErrorCode::kInvalidArgument, "NchwcConv: X has shape ", shape_str(x.shape()), " but W expects ", p_.c_in,
           " input channels");
-    const conv::Geometry g = geometry({x.dim(2), x.dim(3)});
-    nc::Conv2dParams p = p_;
-    p.batch = x.dim(0);
-    p.ih = x.dim(2), p.iw = x.dim(3), p.oh = g.out[0], p.ow = g.out[1];
-    p.sh = g.params.strides[0], p.sw = g.params.strides[1];
-    p.dh = g.params.dilations[0], p.dw = g.params.dilations[1];
-    p.ph = g.params.pads_begin[0], p.pw = g.params.pads_begin[1];
+    const nc::Conv2dParams p = params(x.dim(0), x.dim(2), x.dim(3));
     const std::vector<int64_t> shape = {p.batch, nc::blocks(p.c_out), p.oh, p.ow, nc::kBlock};
     Tensor& y = ctx.output(0, shape);
     kernels::ConvEpilogue ep = ep_;
@@ -110,12 +110,7 @@ class NchwcConvOp final : public OpKernel {
     ep.sum = fused_sum ? z->data_as<float>() : nullptr;
     if (z && !fused_sum) ep = kernels::ConvEpilogue{};  // Z broadcasts: add it (and act) after
     if (w_.defined() && nc::winograd_applicable(p)) {
-      // The transformed weights (4x the size of W) are made by the first run that takes this path.
-      std::call_once(wino_once_, [&] {
-        wino_.resize(static_cast<size_t>(nc::winograd_packed_weights_floats(p)));
-        nc::winograd_pack_weights(p, w_.data_as<float>(), wino_.data());
-      });
-      nc::winograd_conv2d(p, x.data_as<float>(), wino_.data(), bias_.data(), y.data_as<float>(), ep, ctx.par());
+      nc::winograd_conv2d(p, x.data_as<float>(), winograd_weights(p), bias_.data(), y.data_as<float>(), ep, ctx.par());
     } else {
       nc::conv2d(p, x.data_as<float>(), packed_.data(), bias_.data(), y.data_as<float>(), ep, ctx.par());
     }
@@ -138,6 +133,29 @@ class NchwcConvOp final : public OpKernel {
   conv::Geometry geometry(const std::vector<int64_t>& hw) const {
     const int64_t wc = p_.depthwise ? 1 : p_.c_in;
     return conv::resolve(attrs_, {-1, p_.c_in, hw[0], hw[1]}, {p_.c_out, wc, p_.kh, p_.kw});
+  }
+
+  // The kernel parameters for an input of batch x ih x iw.
+  nc::Conv2dParams params(int64_t batch, int64_t ih, int64_t iw) const {
+    const conv::Geometry g = geometry({ih, iw});
+    nc::Conv2dParams p = p_;
+    p.batch = batch;
+    p.ih = ih, p.iw = iw, p.oh = g.out[0], p.ow = g.out[1];
+    p.sh = g.params.strides[0], p.sw = g.params.strides[1];
+    p.dh = g.params.dilations[0], p.dw = g.params.dilations[1];
+    p.ph = g.params.pads_begin[0], p.pw = g.params.pads_begin[1];
+    return p;
+  }
+
+  // The transformed weights (4x the size of W), made once: at session creation when the input's
+  // spatial size is static (infer), else by the first run that takes the Winograd path. They
+  // depend on the channels and the kernel only.
+  const float* winograd_weights(const nc::Conv2dParams& p) const {
+    std::call_once(wino_once_, [&] {
+      wino_.resize(static_cast<size_t>(nc::winograd_packed_weights_floats(p)));
+      nc::winograd_pack_weights(p, w_.data_as<float>(), wino_.data());
+    });
+    return wino_.data();
   }
 
   // y = act(y + z) with z broadcasting over the NCHWc dims (a per-image or 1x1 residual: the pass
@@ -167,7 +185,7 @@ class NchwcConvOp final : public OpKernel {
   std::vector<float> packed_, bias_;
   Tensor w_;  // the constant 3x3 W (shared, not copied), kept for the Winograd transform
   mutable std::once_flag wino_once_;
-  mutable std::vector<float> wino_;  // Winograd U, made on first use
+  mutable std::vector<float> wino_;  // Winograd U (winograd_weights)
 };
 
 class ReorderOp final : public OpKernel {
