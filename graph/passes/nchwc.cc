@@ -16,6 +16,8 @@
 //     asks of pad lanes.
 //   - Concat on the channel axis of twins whose channel counts (all but the last) are multiples
 //     of 16 concatenates the blocks.
+//   - Split on the channel axis of a twin, with constant sizes of which all but the last are
+//     multiples of 16, splits the blocks (YOLOv8's C2f: Split -> convs -> Concat stays blocked).
 // Any other reader of a value that only exists as a twin gets a ReorderFromNchwc writing the
 // original NCHW value (once per value), as do graph outputs and values read by subgraphs; so
 // nothing outside the converted region sees a change.
@@ -61,6 +63,7 @@ class NchwcRewriter {
   bool convert(const Node& n) {
     if ((is_default(n, "Conv") || (n.domain == "ai.ortlite" && n.op_type == "FusedConv")) && convert_conv(n))
       return true;
+    if (is_default(n, "Split")) return convert_split(n);
     if (n.outputs.size() != 1 || n.outputs[0] < 0 || n.inputs.empty()) return false;
     if (!n.domain.empty()) return false;
     const std::string& op = n.op_type;
@@ -95,6 +98,59 @@ class NchwcRewriter {
     }
     if (op == "Concat") return convert_concat(n);
     return false;
+  }
+
+  // Channel sizes of a Split on a twin of `channels` channels: the constant `split` input (opset
+  // 13+) or attribute, else equal parts (num_outputs, opset 18, or one per output); empty when
+  // they are not known here or do not add up.
+  std::vector<int64_t> split_sizes(const Node& n, int64_t channels) const {
+    std::vector<int64_t> sizes;
+    if (n.inputs.size() > 1 && n.inputs[1] >= 0) {
+      const Tensor* t = constant_of(g_, n.inputs[1]);
+      if (!t || t->dtype() != DType::kInt64 || t->rank() != 1) return {};
+      sizes.assign(t->data_as<int64_t>(), t->data_as<int64_t>() + t->numel());
+    } else if (n.has("split")) {
+      sizes = n.get_ints("split");
+    } else {
+      const auto parts = static_cast<int64_t>(n.outputs.size());
+      if (parts == 0 || channels % parts != 0) return {};
+      sizes.assign(static_cast<size_t>(parts), channels / parts);
+    }
+    int64_t sum = 0;
+    for (int64_t v : sizes) sum += v;
+    if (sizes.size() != n.outputs.size() || sum != channels) return {};
+    return sizes;
+  }
+
+  bool convert_split(const Node& n) {
+    if (n.get_int("axis", 0) != 1 && n.get_int("axis", 0) != -3) return false;
+    const Twin* t = n.inputs.empty() ? nullptr : twin(n.inputs[0]);
+    if (!t) return false;
+    const std::vector<int64_t> sizes = split_sizes(n, t->channels);
+    if (sizes.empty()) return false;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (n.outputs[i] < 0 || sizes[i] <= 0 || (i + 1 < sizes.size() && sizes[i] % kBlock != 0)) return false;
+    }
+    // The same Split on the blocked axis, by whole blocks (the last part takes the pad lanes).
+    Tensor blocks(DType::kInt64, {static_cast<int64_t>(sizes.size())});
+    for (size_t i = 0; i < sizes.size(); ++i) blocks.data_as<int64_t>()[i] = (sizes[i] + kBlock - 1) / kBlock;
+    const int bv = g_.add_value(unique_name(g_, n.name + "_blocks"));
+    g_.values[bv].type = TypeInfo::of(DType::kInt64, from_concrete(blocks.shape()));
+    g_.values[bv].initializer = std::move(blocks);
+    Node c = n;
+    c.opset = std::max(c.opset, 13);  // the sizes as an input
+    c.attrs.erase("split");
+    c.attrs.erase("num_outputs");
+    c.attrs["axis"] = int_attr(1);
+    c.inputs = {t->value, bv};
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      const int orig = c.outputs[i];
+      c.outputs[i] = new_twin_value(orig);
+      twins_[orig] = {c.outputs[i], sizes[i]};
+    }
+    out_.push_back(std::move(c));
+    ++converted_;
+    return true;
   }
 
   bool convert_conv(const Node& n) {

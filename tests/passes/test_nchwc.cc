@@ -110,6 +110,42 @@ TEST(Nchwc, ConcatOfWholeBlocksStaysBlocked) {
   EXPECT_EQ(count_domain_op(*r.optimized, "ReorderFromNchwc"), 3);  // y, and a and c for cat2
 }
 
+// YOLOv8's C2f: conv -> Split -> a conv on one part -> Concat of all parts -> conv, with the sizes
+// as an input (opset 13) or attribute (opset 11): all of it stays blocked. An equal split into
+// parts that are not whole blocks (opset 18, num_outputs: 24 + 24) stays NCHW.
+TEST(Nchwc, SplitOfWholeBlocksStaysBlocked) {
+  for (int opset : {11, 13, 18}) {
+    ModelBuilder b(opset);
+    b.input("x", DType::kFloat, {1, 8, 6, 7});
+    conv(b, "x", "a", 8, 48, 1, 1, 1, 50);
+    if (opset == 13) {
+      Tensor sizes(DType::kInt64, {2});
+      sizes.data_as<int64_t>()[0] = 16, sizes.data_as<int64_t>()[1] = 32;
+      b.initializer("sizes", sizes);
+    }
+    auto& sp = b.node("Split", opset == 13 ? std::vector<std::string>{"a", "sizes"} : std::vector<std::string>{"a"},
+                      {"a0", "a1"});
+    ModelBuilder::attr_int(sp, "axis", 1);
+    if (opset == 11) ModelBuilder::attr_ints(sp, "split", {16, 32});
+    if (opset == 18) ModelBuilder::attr_int(sp, "num_outputs", 2);
+    const int64_t c1 = opset == 18 ? 24 : 32;
+    conv(b, "a1", "m", c1, 16, 3, 1, 1, 51);
+    b.node("Relu", {"m"}, {"mr"});
+    auto& cat = b.node("Concat", {"a0", "a1", "mr"}, {"cat"});
+    ModelBuilder::attr_int(cat, "axis", 1);
+    conv(b, "cat", "y", 48 + 16, 16, 1, 1, 1, 52);
+    b.output("y", DType::kFloat);
+    const Result r = optimize_and_compare(b, {{"x", make_rand({1, 8, 6, 7}, 53)}}, 1e-3f, kLevel);
+    EXPECT_EQ(r.stats.nchwc_convs, 3) << "opset " << opset;
+    if (opset == 18) {
+      EXPECT_EQ(count_domain_op(*r.optimized, "ReorderFromNchwc"), 3) << "a, mr and y";
+    } else {
+      EXPECT_EQ(count_domain_op(*r.optimized, "ReorderFromNchwc"), 1) << "y only, opset " << opset;
+      EXPECT_EQ(count_domain_op(*r.optimized, "ReorderToNchwc"), 0) << "opset " << opset;
+    }
+  }
+}
+
 TEST(Nchwc, WhatTheLayoutCannotTakeStaysNchw) {
   ModelBuilder b(17);
   b.input("x", DType::kFloat, {1, 16, 8, 8});
