@@ -17,14 +17,16 @@
 //    to a padded stride (AVX-512 with N > NC: all of op(A) once per call, see blocked). A^T is packed into MR-row
 //    panels (zero-padded), as are session-packed weights (pack_a_all: 4 x 4 register transposes).
 //  - B is packed per task and slice into NR-column panels (row by row, so the source is one
-//    prefetchable stream), except for small B with few rows (see direct_b in task), whose
-//    panels are read in place from row-major op(B).
+//    prefetchable stream; panels padded so their store streams do not share an L1 set), except
+//    for small B with few rows (see direct_b), whose panels are read in place from row-major
+//    op(B). With few rows (M <= 4 MC) the packing of the next block is staged inside the tiles of
+//    the current one (see kStage), so the weights stream from memory under the multiply-adds.
 // M == 1 or N == 1 goes to a GEMV path instead, since a
 // register tile would waste MR (or NR) - 1 of every MR rows there. N <= NR / 2 (1x1 convs on
 // small feature maps: N = 4 pixels, M = 960 channels) turns the tile around: vectors run down an
 // A panel's MR rows and each of the N columns of B is broadcast (small_n).
 // Constant weights can be packed once for all calls (pack_a_all, GemmArgs::a_packed; pack_b_all,
-// GemmArgs::b_packed): the packed layouts depend only on kc_of(k), MR and NR.
+// GemmArgs::b_packed): the packed layouts depend only on kc_of(k), MR, NR and kPanelPad.
 //
 // Traits interface: V, kW (floats per vector), zero, set1, load, store (unaligned), fmadd(a, b,
 // c) = a * b + c, mul, add, hsum.
