@@ -10,6 +10,7 @@
 // with the other pools in opset/pool/pool.cc.
 #include "kernels/nchwc/nchwc.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "kernels/eltwise/broadcast.h"
@@ -55,7 +56,12 @@ class NchwcConvOp final : public OpKernel {
           n.describe(), ": group ", attrs_.group, " is neither 1 nor depthwise (W ", shape_str(w->shape()), ")");
     packed_.resize(static_cast<size_t>(nc::conv_packed_weights_floats(p_)));
     nc::conv_pack_weights(p_, w->data_as<float>(), packed_.data());
-    if (!p_.depthwise && !nchw_input_ && p_.kh == 3 && p_.kw == 3) w_ = *w;  // for Winograd, on first use
+    // Kept for Winograd (3x3, stride and dilation 1: absent attributes mean 1).
+    auto ones = [](const std::vector<int64_t>& v) {
+      return std::all_of(v.begin(), v.end(), [](int64_t x) { return x == 1; });
+    };
+    if (!p_.depthwise && !nchw_input_ && p_.kh == 3 && p_.kw == 3 && ones(attrs_.strides) && ones(attrs_.dilations))
+      w_ = *w;
     bias_.assign(static_cast<size_t>(nc::padded(p_.c_out)), 0.f);
     if (n.inputs.size() > 2 && n.inputs[2] >= 0) {
       const Tensor* b = constant_input(ctx, 2);
@@ -123,7 +129,13 @@ class NchwcConvOp final : public OpKernel {
 
   std::string kernel_name() const override {
     std::string name = nc::conv2d_kernel_name(p_);
-    if (w_.defined()) name += "|winograd";  // when the run-time shape qualifies
+    // Winograd weights made at session creation: the static input shape takes Winograd. Else a
+    // 3x3 conv takes it when its run-time shape qualifies.
+    if (!wino_.empty()) {
+      name = "nchwc_winograd";
+    } else if (w_.defined()) {
+      name += "|winograd";
+    }
     if (ep_.act != kernels::ConvEpilogue::Act::kNone) name += "+act";
     if (has_sum_) name += "+sum";
     return name;
