@@ -76,6 +76,11 @@ class Session {
   // Plans (or fetches the cached plan) for these inputs without running, for reports.
   PlanStats plan_stats(const std::vector<std::pair<std::string, Tensor>>& inputs) const;
   kernels::Parallel& pool() const { return *pool_; }
+  // Plans cached so far (one per input signature seen; models with static inputs get theirs at creation).
+  size_t cached_plans() const {
+    std::lock_guard<std::mutex> lock(plan_mu_);
+    return plans_.size();
+  }
   // Symbolic output types for these graph-input types (subgraphs, see opset::Subgraph::infer).
   std::vector<graph::TypeInfo> infer_outputs(const std::vector<graph::TypeInfo>& input_types) const;
 
@@ -91,6 +96,7 @@ class Session {
   std::shared_ptr<Plan> make_plan(const Bound& b) const;
   void infer_symbolic();
   void release_if_prepacked(int value);
+  void plan_static_inputs();
   std::shared_ptr<void> take_arena(size_t bytes) const;
 
   std::shared_ptr<graph::Graph> graph_;

@@ -122,6 +122,28 @@ TEST(Session, TensorViewsOverUserMemory) {
   EXPECT_EQ(buf[0], -1);  // inputs are never written
 }
 
+// A model whose inputs all have static shapes is planned, and its arena allocated, at session
+// creation; one with a dynamic dim is planned by its first run.
+TEST(Session, StaticInputsArePlannedAtCreation) {
+  for (bool dynamic : {false, true}) {
+    ModelBuilder b;
+    b.input("x", DType::kFloat, {dynamic ? -1 : 2, 3});
+    b.node("Relu", {"x"}, {"r"});
+    b.node("Neg", {"r"}, {"y"});
+    b.output("y", DType::kFloat);
+    const std::string bytes = b.bytes();
+    runtime::Session s(graph::load_model_bytes(bytes.data(), bytes.size(), "static.onnx"),
+                       runtime::Options{1, 1, false});
+    EXPECT_EQ(s.cached_plans(), dynamic ? 0u : 1u) << "dynamic " << dynamic;
+    Tensor x(DType::kFloat, {2, 3});
+    for (int i = 0; i < 6; ++i) x.data_as<float>()[i] = static_cast<float>(i) - 2.5f;
+    const std::vector<Tensor> out = s.run({{"x", x}}, {});
+    EXPECT_EQ(s.cached_plans(), 1u) << "dynamic " << dynamic;
+    EXPECT_EQ(out[0].data_as<float>()[0], -0.f);
+    EXPECT_EQ(out[0].data_as<float>()[5], -2.5f);
+  }
+}
+
 // Weights every consumer packed when it was built (MatMul + Add on a 3-D input -> MatMulBias) are
 // freed from the graph: the value keeps its dtype and shape without data. A weight that another
 // node reads as it is (Transpose) keeps its buffer. Results do not change.
