@@ -110,19 +110,9 @@ Tensor unpacked_tensor(const void* bytes, size_t size, DType dt, const std::vect
   return t;
 }
 
-// Large initializers live in their own anonymous mappings: when one is freed (a weight dropped
-// once packed, Session::release_if_prepacked) its pages go back to the system. From malloc they
-// would sit in a heap whose mmap threshold grows with every large free, and stay in it (BERT-base
-// peak RSS 638 -> 513 MiB).
-constexpr size_t kMapBytes = size_t{1} << 20;
+// A model's own raw initializers from this size on keep the parsed bytes as their storage (see
+// tensor_from_proto_impl); smaller ones are copied.
 constexpr size_t kAdoptBytes = size_t{1} << 12;
-Tensor mapped_copy(const void* src, size_t nbytes, DType dt, const std::vector<int64_t>& shape) {
-  void* m = ::mmap(nullptr, nbytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  check(m != MAP_FAILED, ErrorCode::kOutOfMemory, "cannot map ", nbytes, " bytes for a tensor of shape ",
-        shape_str(shape));
-  std::memcpy(m, src, nbytes);
-  return Tensor::wrap(dt, shape, m, std::shared_ptr<void>(m, [nbytes](void* q) { ::munmap(q, nbytes); }));
-}
 
 Tensor external_tensor(const onnx::TensorProto& tp, DType dt, const std::vector<int64_t>& shape,
                        const std::string& base_dir, const std::string& context) {
@@ -199,7 +189,6 @@ Tensor tensor_from_proto_impl(const onnx::TensorProto& tp, const std::string& ba
       std::shared_ptr<std::string> bytes(adopt->release_raw_data());
       return Tensor::wrap(dt, shape, bytes->data(), bytes);
     }
-    if (nbytes >= kMapBytes) return mapped_copy(tp.raw_data().data(), nbytes, dt, shape);
     Tensor t(dt, shape);
     if (nbytes) std::memcpy(t.data(), tp.raw_data().data(), nbytes);
     return t;
