@@ -18,6 +18,7 @@
 
 #include "kernels/nchwc/nchwc.h"
 #include "tests/linalg/test_parallel.h"
+#include "tests/nchwc/nchwc_test_util.h"
 
 namespace ortl::kernels::nchwc {
 namespace {
@@ -31,28 +32,6 @@ std::string describe(const Conv2dParams& p, Act act, bool sum) {
      << " pad=" << p.ph << "," << p.pw << " nchw_in=" << p.input_nchw << " act=" << static_cast<int>(act)
      << " sum=" << sum;
   return os.str();
-}
-
-std::vector<float> uniform(std::mt19937& rng, int64_t n) {
-  std::uniform_real_distribution<float> d(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = d(rng);
-  return v;
-}
-
-// NCHW [n, c, hw] -> NCHWc; pad lanes get `pad` (finite garbage the kernels must ignore).
-template <class T>
-std::vector<T> to_blocked(const std::vector<T>& x, int64_t n, int64_t c, int64_t hw, T pad) {
-  std::vector<T> y(static_cast<size_t>(n * padded(c) * hw), pad);
-  for (int64_t i = 0; i < n; ++i) {
-    for (int64_t ch = 0; ch < c; ++ch) {
-      for (int64_t s = 0; s < hw; ++s) {
-        y[static_cast<size_t>(((i * blocks(c) + ch / kBlock) * hw + s) * kBlock + ch % kBlock)] =
-            x[static_cast<size_t>((i * c + ch) * hw + s)];
-      }
-    }
-  }
-  return y;
 }
 
 // Output extent for explicit padding before / after.

@@ -15,29 +15,12 @@
 
 #include "kernels/nchwc/nchwc_internal.h"
 #include "tests/linalg/test_parallel.h"
+#include "tests/nchwc/nchwc_test_util.h"
 
 namespace ortl::kernels::nchwc {
 namespace {
 
 using Act = ConvEpilogue::Act;
-
-std::vector<float> uniform(std::mt19937& rng, int64_t n, float lo = -1.f, float hi = 1.f) {
-  std::uniform_real_distribution<float> d(lo, hi);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = d(rng);
-  return v;
-}
-
-// NCHW [n, c, hw] -> NCHWc with pad lanes set to `pad`.
-std::vector<float> to_blocked(const std::vector<float>& x, int64_t n, int64_t c, int64_t hw, float pad) {
-  std::vector<float> y(static_cast<size_t>(n * padded(c) * hw), pad);
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < hw; ++p)
-        y[static_cast<size_t>(((i * blocks(c) + ch / kBlock) * hw + p) * kBlock + ch % kBlock)] =
-            x[static_cast<size_t>((i * c + ch) * hw + p)];
-  return y;
-}
 
 struct Case {
   Conv2dParams p;

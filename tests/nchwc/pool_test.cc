@@ -16,26 +16,10 @@
 
 #include "kernels/nchwc/nchwc.h"
 #include "tests/linalg/test_parallel.h"
+#include "tests/nchwc/nchwc_test_util.h"
 
 namespace ortl::kernels::nchwc {
 namespace {
-
-std::vector<float> uniform(std::mt19937& rng, int64_t n) {
-  std::uniform_real_distribution<float> d(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = d(rng);
-  return v;
-}
-
-std::vector<float> to_blocked(const std::vector<float>& x, int64_t n, int64_t c, int64_t hw, float pad) {
-  std::vector<float> y(static_cast<size_t>(n * padded(c) * hw), pad);
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < hw; ++p)
-        y[static_cast<size_t>(((i * blocks(c) + ch / kBlock) * hw + p) * kBlock + ch % kBlock)] =
-            x[static_cast<size_t>((i * c + ch) * hw + p)];
-  return y;
-}
 
 std::string describe(const Pool2dParams& p, bool ceil) {
   std::ostringstream os;
