@@ -61,12 +61,8 @@ void set_counters(benchmark::State& state, const GemmShape& s) {
   state.counters["bytes"] = benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void bm_ortl(benchmark::State& state, const k::GemmF32Impl* impl, GemmShape s) {
-  if ((impl->isa & k::host_isa()) != impl->isa) {
-    state.SkipWithError("host lacks this ISA");
-    return;
-  }
-  Buffers buf(s);
+// Row-major C = A B over the shape's buffers, with nothing packed ahead.
+k::GemmF32Args args_for(const GemmShape& s, Buffers& buf) {
   k::GemmF32Args args;
   args.m = s.m;
   args.n = s.n;
@@ -77,6 +73,24 @@ void bm_ortl(benchmark::State& state, const k::GemmF32Impl* impl, GemmShape s) {
   args.ldb = s.n;
   args.c = buf.c.data();
   args.ldc = s.n;
+  return args;
+}
+
+// packed_b: op(B) packed once outside the timed loop (GemmArgs::b_packed), as MatMulBias does for
+// constant weights: those rows show what the kernel does without the per-call packing of B.
+void bm_ortl_impl(benchmark::State& state, const k::GemmF32Impl* impl, const GemmShape& s, bool packed_b) {
+  if ((impl->isa & k::host_isa()) != impl->isa) {
+    state.SkipWithError("host lacks this ISA");
+    return;
+  }
+  Buffers buf(s);
+  k::GemmF32Args args = args_for(s, buf);
+  std::vector<float> packed;
+  if (packed_b) {
+    packed.resize(static_cast<size_t>(impl->packed_b_floats(s.k, s.n)));
+    impl->pack_b(args, packed.data());
+    args.b_packed = packed.data();
+  }
   k::Parallel& par = k::serial();
   for (auto _ : state) {
     impl->run(args, par);
@@ -86,34 +100,10 @@ void bm_ortl(benchmark::State& state, const k::GemmF32Impl* impl, GemmShape s) {
   set_counters(state, s);
 }
 
-// op(B) packed once outside the timed loop (GemmArgs::b_packed), as MatMulBias does for constant
-// weights: the rows show what the kernel does without the per-call packing of B.
+void bm_ortl(benchmark::State& state, const k::GemmF32Impl* impl, GemmShape s) { bm_ortl_impl(state, impl, s, false); }
+
 void bm_ortl_packed_b(benchmark::State& state, const k::GemmF32Impl* impl, GemmShape s) {
-  if ((impl->isa & k::host_isa()) != impl->isa) {
-    state.SkipWithError("host lacks this ISA");
-    return;
-  }
-  Buffers buf(s);
-  k::GemmF32Args args;
-  args.m = s.m;
-  args.n = s.n;
-  args.k = s.k;
-  args.a = buf.a.data();
-  args.lda = s.k;
-  args.b = buf.b.data();
-  args.ldb = s.n;
-  args.c = buf.c.data();
-  args.ldc = s.n;
-  std::vector<float> packed(static_cast<size_t>(impl->packed_b_floats(s.k, s.n)));
-  impl->pack_b(args, packed.data());
-  args.b_packed = packed.data();
-  k::Parallel& par = k::serial();
-  for (auto _ : state) {
-    impl->run(args, par);
-    benchmark::DoNotOptimize(buf.c.data());
-    benchmark::ClobberMemory();
-  }
-  set_counters(state, s);
+  bm_ortl_impl(state, impl, s, true);
 }
 
 #ifdef ORTL_BENCH_HAVE_DNNL
